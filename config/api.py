@@ -1,0 +1,87 @@
+"""The JSON API: one NinjaAPI at /api/v1/ with a router per app, bearer-token auth, and one error shape.
+
+Every error is `{"code", "message"}` (422 adds `fields`); views and endpoints call the same services.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer
+
+from tongxin.accounts.api import auth_router, users_router
+from tongxin.accounts.services import token_user
+from tongxin.audit.api import router as audit_router
+from tongxin.core.api import router as core_router
+from tongxin.core.errors import DomainError
+from tongxin.members.api import router as members_router
+from tongxin.org.api import router as org_router
+
+
+class BearerAuth(HttpBearer):
+    """`Authorization: Bearer <token>` from POST /api/v1/auth/token."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = token_user(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="同心 tongxin API",
+    version="1",
+    description=(
+        "政协履职平台的 JSON 接口。先以 `POST /api/v1/auth/token` 换取令牌，再在请求头中携带 "
+        "`Authorization: Bearer <token>`。错误统一为 `{\"code\", \"message\"}`：400 请求有误，401 未登录，"
+        "403 无权操作，404 对象不存在（或无权知道其存在），409 状态冲突，422 字段校验失败（含 `fields`）。"
+    ),
+    auth=BearerAuth(),
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, **extra: Any) -> HttpResponse:
+    return api.create_response(request, {"code": code, "message": message, **extra}, status=status)
+
+
+@api.exception_handler(DomainError)
+def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    return api.create_response(request, exc.as_dict(), status=exc.status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    fields: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        fields.setdefault(".".join(loc) or "body", []).append(str(error.get("msg", "")))
+    return _error(request, 422, "invalid", "请求内容有误，请检查字段。", fields=fields)
+
+
+@api.exception_handler(AuthenticationError)
+def on_authentication_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "未登录或令牌已失效。")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "对象不存在。")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/auth", auth_router, tags=["认证"])
+api.add_router("/users", users_router, tags=["账号与角色"])
+api.add_router("/", org_router, tags=["组织机构"])
+api.add_router("/members", members_router, tags=["委员"])
+api.add_router("/calendar", core_router, tags=["工作日历"])
+api.add_router("/audit", audit_router, tags=["安全审计"])

@@ -1,0 +1,15 @@
+"""The URL map: each app's pages under its own prefix, and the JSON API under /api/v1/."""
+
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("tongxin.todos.urls")),
+    path("accounts/", include("tongxin.accounts.urls")),
+    path("org/", include("tongxin.org.urls")),
+    path("members/", include("tongxin.members.urls")),
+    path("audit/", include("tongxin.audit.urls")),
+    path("calendar/", include("tongxin.core.urls")),
+    path("api/v1/", api.urls),
+]
