@@ -30,6 +30,7 @@ __all__ = [
     "count_ngrams",
     "key_to_str",
     "ngram_occurrences",
+    "sorted_unique_counts",
     "str_to_key",
 ]
 
@@ -86,7 +87,7 @@ def ngram_occurrences(texts: Sequence[str], orders: Sequence[int] = (2,)) -> tup
     return np.concatenate(docs), np.concatenate(keys)
 
 
-def _sorted_unique_counts(x: U64) -> tuple[U64, I64]:
+def sorted_unique_counts(x: U64) -> tuple[U64, I64]:
     """Sorted distinct values of x and their multiplicities (np.unique is ~5x slower on uint64 here)."""
     if x.shape[0] == 0:
         return x, np.zeros(0, np.int64)
@@ -105,7 +106,7 @@ def count_ngrams(texts: Sequence[str], orders: Sequence[int] = (2,)) -> tuple[I6
         raise ValueError("count_ngrams: too many documents in one call; chunk the input")
     doc, key = ngram_occurrences(texts, orders)
     # One sort of a packed (doc, key) word groups equal pairs and orders them by doc, then key.
-    packed, counts = _sorted_unique_counts((doc.astype(np.uint64) << _DOC_SHIFT) | key)
+    packed, counts = sorted_unique_counts((doc.astype(np.uint64) << _DOC_SHIFT) | key)
     return (
         (packed >> _DOC_SHIFT).astype(np.int64),
         packed & _KEY_MASK,
@@ -133,7 +134,7 @@ def str_to_key(gram: str) -> int:
 
 @dataclass
 class Vectorizer:
-    """Fitted vocabulary (sorted n-gram keys) and idf; turns texts into L2-normalised sublinear TF-IDF rows."""
+    """Fitted vocabulary (sorted n-gram keys) and idf; texts → L2-normalised sublinear TF-IDF rows."""
 
     keys: U64  # sorted; column j of the matrix is n-gram keys[j]
     idf: F32

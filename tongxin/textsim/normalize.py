@@ -186,7 +186,7 @@ def normalize_title(title: str) -> str:
 
 
 def doc_text(title: str, body: str, body_chars: int = 600) -> str:
-    """Indexable text: normalised title twice (weighting it) and the first body_chars normalised body chars."""
+    """Indexable text: the normalised title twice (weighting it), then the first body_chars body chars."""
     t = normalize_title(title)
     body = body or ""
     # Normalising only a prefix keeps long bodies cheap; normalisation only deletes characters, so a raw
