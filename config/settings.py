@@ -53,6 +53,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First: the first app that provides a management command wins, and accounts' createsuperuser
+    # refuses (tongxin has no superuser; ADR 0002) in place of django.contrib.auth's.
+    "tongxin.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -72,8 +75,9 @@ INSTALLED_APPS = [
     "tongxin.audit",
     "tongxin.org",
     "tongxin.members",
-    "tongxin.accounts",
     "tongxin.todos",
+    "tongxin.proposals",
+    "tongxin.demo",
 ]
 
 MIDDLEWARE = [
@@ -279,4 +283,5 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 # --- "我的待办": every capability that adds items to a user's home page ----------------------------
 TODO_PROVIDERS = [
     "tongxin.accounts.queries.todos_for",
+    "tongxin.core.queries.todos_for",
 ]

@@ -1,0 +1,60 @@
+"""`tongxin demo`: migrate SQLite, build the demo committee, print the demo logins, serve on :8000."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+from tongxin.accounts.models import User
+from tongxin.demo.builder import DEMO_PASSWORD, AlreadyBuilt, build, describe
+from tongxin.org.models import Committee
+
+DEMO_COMMITTEE = "兰州市城关区"
+
+
+class Command(BaseCommand):
+    help = "构建演示数据（SQLite）、打印演示账号，并在 127.0.0.1:8000 启动服务"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--no-serve", action="store_true", help="build and print, do not serve")
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--seed", type=int, default=2026)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", interactive=False, verbosity=0)
+        try:
+            result = build(scale_name="county", seed=options["seed"], demo_accounts=True)
+        except AlreadyBuilt:
+            self.stdout.write("演示数据已存在，直接使用。（删除 var/tongxin.sqlite3 可重新生成）")
+            logins = self._existing_logins()
+        else:
+            summary = describe(result)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"已构建演示数据：{summary['committee']}（{summary['term']}），"
+                    f"委员 {summary['members']} 人，承办单位 {summary['handling_units']} 个，"
+                    f"界别 {summary['sectors']} 个，委员活动组 {summary['activity_groups']} 个。"
+                )
+            )
+            logins = result.logins
+        self.stdout.write("\n演示账号（仅用于本机演示数据库）：")
+        for username, role, note in logins:
+            self.stdout.write(f"  {username:<16} {role:<12} {note}")
+        self.stdout.write(f"  密码（全部账号）：{DEMO_PASSWORD}\n")
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"打开 http://{options['addrport']}/ 登录。按 Ctrl+C 停止。")
+        call_command("runserver", options["addrport"], use_reloader=False, skip_checks=not settings.DEBUG)
+
+    def _existing_logins(self) -> list[tuple[str, str, str]]:
+        committee = Committee.objects.get(name=DEMO_COMMITTEE)
+        users = User.objects.filter(committee=committee).prefetch_related("roles").order_by("id")
+        return [
+            (u.username, "、".join(r.get_role_display() for r in u.roles.all()), u.full_name)
+            for u in users
+            if u.username in {"weiyuan", "zhuxi", "tian", "xinxi", "mishu", "weiyuangongzuo", "chengban"}
+            or u.kind == User.Kind.ADMIN
+        ]
