@@ -155,7 +155,7 @@ def build(*, scale_name: str, seed: int = 1, demo_accounts: bool = False) -> Bui
     scale = SCALES[scale_name]
     if Committee.objects.filter(name=scale.committee).exists():
         raise AlreadyBuilt(scale.committee)
-    rng = random.Random(f"{scale_name}:{seed}")  # noqa: S311
+    rng = random.Random(f"{scale_name}:{seed}")
     with transaction.atomic():
         return _build(scale, rng, demo_accounts)
 

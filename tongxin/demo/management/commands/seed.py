@@ -26,7 +26,8 @@ class Command(BaseCommand):
         summary = describe(result)
         self.stdout.write(
             self.style.SUCCESS(
-                f"{summary['committee']}：委员 {summary['members']} 人，承办单位 {summary['handling_units']} 个，"
+                f"{summary['committee']}：委员 {summary['members']} 人，"
+                f"承办单位 {summary['handling_units']} 个，"
                 f"界别 {summary['sectors']} 个，活动组 {summary['activity_groups']} 个"
                 f"（{time.monotonic() - started:.1f} 秒）"
             )
