@@ -20,6 +20,7 @@ from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
 from tongxin.members.api import router as members_router
 from tongxin.org.api import router as org_router
+from tongxin.proposals.api import router as proposals_router
 
 
 class BearerAuth(HttpBearer):
@@ -85,3 +86,4 @@ api.add_router("/", org_router, tags=["组织机构"])
 api.add_router("/members", members_router, tags=["委员"])
 api.add_router("/calendar", core_router, tags=["工作日历"])
 api.add_router("/audit", audit_router, tags=["安全审计"])
+api.add_router("/proposals", proposals_router, tags=["提案"])

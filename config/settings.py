@@ -284,4 +284,5 @@ NINJA_PAGINATION_MAX_LIMIT = 100
 TODO_PROVIDERS = [
     "tongxin.accounts.queries.todos_for",
     "tongxin.core.queries.todos_for",
+    "tongxin.proposals.queries.todos_for",
 ]

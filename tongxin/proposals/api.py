@@ -1,0 +1,241 @@
+"""API: proposals from draft to 办结, mounted at /api/v1/proposals.
+
+Every action of the lifecycle is `POST /api/v1/proposals/{id}/actions/{action}` with its own JSON
+payload schema. Errors: 403 not yours to do, 404 unknown or invisible, 409 `invalid_transition` (not
+allowed in the current state), `blocked` (a rule refused it) or `conflict` (someone acted first),
+422 with `fields`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils import timezone
+from ninja import File, Query, Router, Schema
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from tongxin.core.errors import Forbidden, Invalid, NotFound
+from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+
+from . import access, queries, services
+from .schemas import (
+    ACTION_PAYLOADS,
+    CategoryOut,
+    ErrorOut,
+    EventPageOut,
+    ProposalCreateIn,
+    ProposalOut,
+    ProposalPageOut,
+    ProposalUpdateIn,
+    RejectionReasonOut,
+)
+from .workflow import TRANSITIONS
+
+router = Router()
+
+ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+
+
+class ListQuery(Schema):
+    session: int | None = Field(None, description="会议编号")
+    state: str | None = Field(None, description="状态，多个用逗号分隔")
+    unit: int | None = Field(None, description="承办单位编号")
+    category: int | None = Field(None, description="类别编号（领域包含其下细类）")
+    proposer: int | None = Field(None, description="提案者的人员编号")
+    kind: str | None = Field(None, description="individual / joint / collective")
+    text: str | None = Field(None, max_length=50, description="案由或正文包含的文字")
+    after: int | None = Field(None, description="上一页最后一条的 id")
+    limit: int | None = Field(None, description="每页条数，1–100，默认 50")
+
+
+def _user(request: HttpRequest) -> Any:
+    """The caller (the bearer-token auth has set it)."""
+    return request.user
+
+
+def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
+    proposal = queries.proposal_for_detail(request.user, pk)
+    return queries.detail(request.user, proposal)
+
+
+@router.post("", response={201: ProposalOut, **ERRORS}, summary="新建提案草稿")
+def create_proposal(request: HttpRequest, payload: ProposalCreateIn) -> tuple[int, dict[str, Any]]:
+    """A member drafts a proposal; proposal office staff may enter one for a member (give
+    `first_proposer_person_id`). Send an `idempotency_key`: a retry returns the first draft."""
+    proposal = services.proposal_create(actor=request.user, **payload.model_dump())
+    return 201, _detail(request, proposal.pk)
+
+
+@router.get("", response={200: ProposalPageOut, **ERRORS}, summary="提案列表")
+def list_proposals(request: HttpRequest, filters: Query[ListQuery]) -> dict[str, Any]:
+    """The proposals visible to the caller, in id order, by keyset pages (`next_after`)."""
+    params = filters.model_dump()
+    limit = parse_limit(params.pop("limit"))
+    after = parse_after(params.pop("after"))
+    qs = queries.with_list_data(queries.proposal_filter(request.user, params))
+    page = keyset_page(qs, after=after, limit=limit)
+    conf = services.settings_for(_user(request).committee_id)
+    return {"items": [queries.summary(p, conf) for p in page.items], "next_after": page.next_after}
+
+
+@router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="提案类别")
+def list_categories(request: HttpRequest) -> list[Any]:
+    """The committee's category tree (areas have no parent)."""
+    if not access.is_business_user(request.user):
+        raise Forbidden("管理员不办理提案业务。")
+    services.settings_for(_user(request).committee_id)
+    from .models import ProposalCategory
+
+    return list(ProposalCategory.objects.filter(committee_id=_user(request).committee_id, is_active=True))
+
+
+@router.get("/rejection-reasons", response={200: list[RejectionReasonOut], **ERRORS}, summary="不予立案情形")
+def list_rejection_reasons(request: HttpRequest) -> list[Any]:
+    """The committee's code list of reasons not to file (rule 13)."""
+    if not access.is_business_user(request.user):
+        raise Forbidden("管理员不办理提案业务。")
+    services.settings_for(_user(request).committee_id)
+    from .models import RejectionReason
+
+    return list(RejectionReason.objects.filter(committee_id=_user(request).committee_id, is_active=True))
+
+
+@router.get("/statistics", response={200: dict[str, Any], **ERRORS}, summary="提案统计")
+def statistics(request: HttpRequest, session: int | None = None, year: int | None = None) -> dict[str, Any]:
+    """A session's (or a year's) figures: received, filed, merged, converted, replied, rates, classes,
+    satisfaction and overdue, in total and by unit, category, sector, participating unit and special
+    committee."""
+    if not access.can_see_statistics(request.user):
+        raise Forbidden("只有机关工作人员和领导可以查看提案统计。")
+    if year is not None and not 2000 <= year <= 2100:
+        raise Invalid("年度有误。", {"year": ["年度有误。"]})
+    return queries.statistics(committee_id=_user(request).committee_id, session_id=session, year=year)
+
+
+@router.get("/due", response={200: dict[str, Any], **ERRORS}, summary="逾期与临期答复")
+def due(request: HttpRequest) -> dict[str, Any]:
+    """Replies overdue and due soon: a unit sees its own, the office its committee's."""
+    lists = queries.due_lists(request.user, today=timezone.localdate())
+
+    def rows(items: list[Any]) -> list[dict[str, Any]]:
+        return [
+            {
+                "proposal_id": a.proposal_id,
+                "title": a.proposal.title,
+                "unit_id": a.unit_id,
+                "unit_name": a.unit.name,
+                "role": a.role,
+                "reply_due_on": a.reply_due_on,
+            }
+            for a in items
+        ]
+
+    return {"overdue": rows(lists["overdue"]), "due_soon": rows(lists["due_soon"])}
+
+
+@router.get("/review-desk", response={200: dict[str, Any], **ERRORS}, summary="审查台")
+def review_desk(request: HttpRequest, session: int | None = None, after: int | None = None) -> dict[str, Any]:
+    """Proposals waiting for review, each with similar proposals of the same session beside it."""
+    if not access.is_proposal_office(request.user):
+        raise Forbidden("只有提案工作人员可以使用审查台。")
+    rows = queries.review_desk(request.user, session_id=session, after=after)
+    return {"items": rows, "next_after": rows[-1]["id"] if len(rows) == 50 else None}
+
+
+@router.get("/{int:proposal_id}", response={200: ProposalOut, **ERRORS}, summary="提案详情")
+def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
+    """The proposal with proposers, assignments, released replies, ratings, the proposer's original
+    text and the actions the caller may try now."""
+    return _detail(request, proposal_id)
+
+
+@router.patch("/{int:proposal_id}", response={200: ProposalOut, **ERRORS}, summary="修改提案")
+def update_proposal(request: HttpRequest, proposal_id: int, payload: ProposalUpdateIn) -> dict[str, Any]:
+    """The author's autosave of a draft (or a returned proposal); reviewers' edits of wording while it
+    waits for review. Every text change is kept as a version."""
+    proposal = access.get_proposal_for_user(request.user, proposal_id)
+    services.proposal_edit(
+        proposal=proposal, actor=request.user, changes=payload.model_dump(exclude_unset=True)
+    )
+    return _detail(request, proposal_id)
+
+
+@router.get("/{int:proposal_id}/events", response={200: EventPageOut, **ERRORS}, summary="办理记录")
+def list_events(
+    request: HttpRequest, proposal_id: int, after: int | None = None, limit: int | None = None
+) -> dict[str, Any]:
+    """The proposal's timeline: who did what, when, from which state to which."""
+    proposal = access.get_proposal_for_user(request.user, proposal_id)
+    page = keyset_page(queries.proposal_events(proposal), after=parse_after(after), limit=parse_limit(limit))
+    return {
+        "items": [
+            {
+                "id": e.pk,
+                "name": e.name,
+                "from_state": e.from_state,
+                "to_state": e.to_state,
+                "note": e.note,
+                "actor": e.actor.full_name if e.actor else None,
+                "round": e.round,
+                "data": e.data,
+                "created_at": e.created_at,
+            }
+            for e in page.items
+        ],
+        "next_after": page.next_after,
+    }
+
+
+@router.post("/{int:proposal_id}/attachments", response={201: dict[str, Any], **ERRORS}, summary="上传附件")
+def upload_attachment(
+    request: HttpRequest, proposal_id: int, file: File[UploadedFile]
+) -> tuple[int, dict[str, Any]]:
+    """PDF, docx, xlsx, JPG or PNG, checked by content; stored under a server-generated name."""
+    proposal = access.get_proposal_for_user(request.user, proposal_id)
+    attachment = services.attachment_add(proposal=proposal, actor=request.user, upload=file)
+    return 201, {
+        "id": attachment.pk,
+        "name": attachment.original_name,
+        "content_type": attachment.content_type,
+        "size": attachment.size,
+    }
+
+
+def _action_endpoint(name: str, schema: type[Schema]) -> Callable[..., dict[str, Any]]:
+    def endpoint(request: HttpRequest, proposal_id: int, payload: Any) -> dict[str, Any]:
+        proposal = access.get_proposal_for_user(request.user, proposal_id)
+        services.proposal_transition(proposal=proposal, name=name, actor=request.user, payload=payload)
+        return _detail(request, proposal_id)
+
+    endpoint.__annotations__ = {"request": HttpRequest, "proposal_id": int, "payload": schema, "return": dict}
+    endpoint.__name__ = f"action_{name}"
+    return endpoint
+
+
+for _name, _t in TRANSITIONS.items():
+    _schema = ACTION_PAYLOADS[_name]
+    router.post(
+        f"/{{int:proposal_id}}/actions/{_name}",
+        response={200: ProposalOut, **ERRORS},
+        summary=f"{_t.label}（{_name}）",
+        description=(
+            f"状态：{'、'.join(sorted(_t.sources))} → {_t.target}。权限规则：`access.{_t.permission}`。"
+            f"{(_schema.__doc__ or '').strip()}"
+        ),
+        operation_id=f"proposal_action_{_name}",
+    )(_action_endpoint(_name, _schema))
+
+
+@router.post(
+    "/{int:proposal_id}/actions/{action}",
+    response={404: ErrorOut},
+    summary="未知操作",
+    include_in_schema=False,
+)
+def unknown_action(request: HttpRequest, proposal_id: int, action: str) -> Any:
+    """Any other action name: 404 `unknown_action`."""
+    access.get_proposal_for_user(request.user, proposal_id)
+    raise NotFound("没有这个操作。", code="unknown_action")

@@ -1,0 +1,763 @@
+"""Reads: lists, the detail, timelines, statistics, due lists, the review desk and "我的待办".
+
+Every list and detail loads a bounded number of queries whatever the data size (issue 3: at most 15),
+and statistics are computed by aggregate queries, never by Python loops over rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongxin.core.errors import Invalid
+from tongxin.core.roles import Role
+from tongxin.core.todos import Todo
+
+from . import access, deadlines
+from .models import (
+    Assignment,
+    KeyProposal,
+    Proposal,
+    ProposalEvent,
+    ProposalSettings,
+    ProposalVersion,
+    Proposer,
+    Rating,
+    Reply,
+)
+from .numbering import display_number
+from .services.config import settings_for
+from .workflow import FILED_STATES, HANDLING_STATES, TRANSITIONS, State
+
+API_BASE = "/api/v1/proposals"
+
+
+def proposal_url(pk: int | None = None, **query: Any) -> str:
+    """Where a to-do item points. The proposal pages come in a later task; until then the JSON API."""
+    path = f"{API_BASE}/{pk}" if pk is not None else API_BASE
+    params = {k: v for k, v in query.items() if v not in (None, "")}
+    return f"{path}?{urlencode(params)}" if params else path
+
+
+# --- Lists ----------------------------------------------------------------------------------------
+
+
+def _int(value: Any, name: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise Invalid(_("筛选条件有误。"), {name: [_("须为整数。")]}) from None
+
+
+def proposal_filter(user: Any, params: Mapping[str, Any]) -> QuerySet[Proposal]:
+    """The proposals visible to `user`, narrowed by list filters: session, state (comma-separated),
+    unit, category (an area includes its finer categories), proposer (person id), kind, text."""
+    qs = access.proposals_visible_to(user)
+    session = _int(params.get("session"), "session")
+    if session is not None:
+        qs = qs.filter(session_id=session)
+    states = [s for s in str(params.get("state") or "").split(",") if s]
+    if states:
+        unknown = [s for s in states if s not in State.values]
+        if unknown:
+            raise Invalid(_("筛选条件有误。"), {"state": [_("未知状态：%(s)s") % {"s": ",".join(unknown)}]})
+        qs = qs.filter(state__in=states)
+    unit = _int(params.get("unit"), "unit")
+    if unit is not None:
+        qs = qs.filter(
+            Exists(Assignment.objects.filter(proposal_id=OuterRef("pk"), unit_id=unit, is_active=True))
+        )
+    category = _int(params.get("category"), "category")
+    if category is not None:
+        qs = qs.filter(Q(category_id=category) | Q(category__parent_id=category))
+    proposer = _int(params.get("proposer"), "proposer")
+    if proposer is not None:
+        qs = qs.filter(Exists(Proposer.objects.filter(proposal_id=OuterRef("pk"), person_id=proposer)))
+    kind = params.get("kind")
+    if kind:
+        if kind not in Proposal.Kind.values:
+            raise Invalid(_("筛选条件有误。"), {"kind": [_("提案类型无效。")]})
+        qs = qs.filter(kind=kind)
+    text = str(params.get("text") or "").strip()[:50]
+    if text:
+        qs = qs.filter(
+            Q(title__icontains=text)
+            | Q(background__icontains=text)
+            | Q(analysis__icontains=text)
+            | Q(suggestions__icontains=text)
+        )
+    return qs
+
+
+def with_list_data(qs: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Everything a list row shows, in a fixed number of queries."""
+    return qs.select_related("category").prefetch_related(
+        Prefetch("proposers", queryset=Proposer.objects.select_related("person")),
+        Prefetch("assignments", queryset=Assignment.objects.filter(is_active=True).select_related("unit")),
+    )
+
+
+def summary(p: Proposal, conf: ProposalSettings) -> dict[str, Any]:
+    """The list-row shape of a proposal (schemas.ProposalSummaryOut)."""
+    proposers = [
+        r for r in p.proposers.all() if r.status in (Proposer.Status.CONFIRMED, Proposer.Status.INVITED)
+    ]
+    first = next((r for r in proposers if r.role == Proposer.Role.FIRST), None)
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "number_display": display_number(p.number, conf.number_format),
+        "title": p.title,
+        "kind": p.kind,
+        "channel": p.channel,
+        "state": p.state,
+        "state_label": str(State(p.state).label),
+        "session_id": p.session_id,
+        "category_id": p.category_id,
+        "category_name": p.category.name if p.category else None,
+        "first_proposer": first.person.name if first else None,
+        "proposer_names": [r.person.name for r in proposers],
+        "units": [f"{a.unit.name}（{a.get_role_display()}）" for a in p.assignments.all() if a.is_active],
+        "round": p.round,
+        "result_class": p.result_class,
+        "is_key": p.is_key,
+        "is_excellent": p.is_excellent,
+        "submitted_at": p.submitted_at,
+        "updated_at": p.updated_at,
+    }
+
+
+# --- Detail ---------------------------------------------------------------------------------------
+
+
+def proposal_for_detail(user: Any, pk: int) -> Proposal:
+    """The proposal with everything its detail shows, or NotFound when invisible to `user`."""
+    proposal = access.get_proposal_for_user(user, pk)
+    qs = (
+        Proposal.objects.filter(pk=proposal.pk)
+        .select_related(
+            "category",
+            "rejection_reason",
+            "key",
+            "collective_participating_unit",
+            "collective_special_committee",
+            "collective_sector",
+            "collective_activity_group",
+        )
+        .annotate(version_count=Count("versions", distinct=True))
+        .prefetch_related(
+            Prefetch("proposers", queryset=Proposer.objects.select_related("person")),
+            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
+            Prefetch("replies", queryset=Reply.objects.select_related("assignment__unit")),
+            Prefetch("ratings", queryset=Rating.objects.all()),
+            Prefetch(
+                "versions",
+                queryset=ProposalVersion.objects.filter(reason=ProposalVersion.Reason.ORIGINAL),
+                to_attr="originals",
+            ),
+            Prefetch("merged_members", queryset=Proposal.objects.only("pk", "merged_into_id")),
+            "suggested_units",
+        )
+    )
+    return qs.get()
+
+
+def available_actions(user: Any, proposal: Proposal) -> list[str]:
+    """The actions `user` may try in the proposal's current state (their guards may still refuse)."""
+    return [
+        name
+        for name, t in TRANSITIONS.items()
+        if proposal.state in t.sources and getattr(access, t.permission)(user, proposal)
+    ]
+
+
+TITLE_FORM = re.compile(r"^关于.+的(建议|提案)$")
+
+
+def proposal_warnings(p: Proposal, conf: ProposalSettings) -> list[str]:
+    """Soft reminders that never block: the 案由 form and the length guide (rule 9)."""
+    warnings = []
+    if p.title and not TITLE_FORM.match(p.title):
+        warnings.append(_("案由一般写作“关于×××的建议”。"))
+    length = p.body_length
+    if length and length < conf.body_soft_min_chars:
+        warnings.append(
+            _("正文约 %(n)d 字，建议 %(min)d 字以上。") % {"n": length, "min": conf.body_soft_min_chars}
+        )
+    if length > conf.body_soft_max_chars:
+        warnings.append(
+            _("正文约 %(n)d 字，建议不超过 %(max)d 字，一事一案。")
+            % {"n": length, "max": conf.body_soft_max_chars}
+        )
+    return warnings
+
+
+def detail(user: Any, p: Proposal) -> dict[str, Any]:
+    """The detail shape (schemas.ProposalOut). Replies are shown to proposers once approved; contact
+    data only to those who may see it; units see the replies of their own proposal."""
+    conf = settings_for(p.committee_id)
+    data = summary(p, conf)
+    office = access.can_review(user, p) or access.sees_whole_committee(user)
+    is_unit = access.can_act_as_unit(user, p)
+    replies = [r for r in p.replies.all() if r.approved_at is not None or office or is_unit]
+    body = p.collective_body
+    originals: list[ProposalVersion] = getattr(p, "originals", [])
+    original = originals[-1] if originals else None
+    key: KeyProposal | None = getattr(p, "key", None) if hasattr(p, "key") else None
+    data.update(
+        background=p.background,
+        analysis=p.analysis,
+        suggestions=p.suggestions,
+        collective_body=str(body) if body else None,
+        handling_mode=p.handling_mode,
+        merged_into_id=p.merged_into_id,
+        merged_member_ids=[m.pk for m in p.merged_members.all()],
+        rejection_reason=p.rejection_reason.label if p.rejection_reason else None,
+        converted_to=p.converted_to,
+        is_public=p.is_public,
+        entered_on_behalf=p.entered_on_behalf_by_id is not None,
+        cosign_due_on=p.cosign_due_on,
+        rating_due_on=p.rating_due_on,
+        suggested_unit_ids=[u.pk for u in p.suggested_units.all()],
+        proposers=[
+            {
+                "id": r.pk,
+                "person_id": r.person_id,
+                "name": r.person.name,
+                "role": r.role,
+                "status": r.status,
+                "proposal_id": r.proposal_id,
+            }
+            for r in p.proposers.all()
+        ],
+        assignments=[
+            {
+                "id": a.pk,
+                "unit_id": a.unit_id,
+                "unit_name": a.unit.name,
+                "role": a.role,
+                "signed_at": a.signed_at,
+                "reassign_until": a.reassign_until,
+                "reassignment_decision": a.reassignment_decision,
+                "reply_due_on": a.reply_due_on,
+                "co_opinion_due_on": a.co_opinion_due_on,
+                "co_opinion": a.co_opinion if (office or is_unit) else "",
+                "extension_count": a.extension_count,
+                "extension_requested_until": a.extension_requested_until,
+                "extension_decision": a.extension_decision,
+                "countersigned_at": a.countersigned_at,
+            }
+            for a in p.assignments.all()
+            if a.is_active
+        ],
+        replies=[
+            {
+                "id": r.pk,
+                "unit_id": r.assignment.unit_id,
+                "unit_name": r.assignment.unit.name,
+                "round": r.round,
+                "text": r.text,
+                "result_class": r.result_class,
+                "proposed_class": r.proposed_class if (office or is_unit) else r.result_class,
+                "signer": r.signer,
+                "contact_name": r.contact_name,
+                "contact_phone": r.contact_phone,
+                "publicity": r.publicity,
+                "approved_at": r.approved_at,
+            }
+            for r in replies
+        ],
+        ratings=[
+            {
+                "proposer_id": r.proposer_id,
+                "round": r.round,
+                "attitude": r.attitude,
+                "result": r.result,
+                "comment": r.comment,
+                "no_response": r.no_response,
+                "entered_by_staff": r.entered_by_staff,
+            }
+            for r in p.ratings.all()
+        ]
+        if (office or not is_unit)
+        else [],
+        original=(
+            {
+                "number": original.number,
+                "reason": original.reason,
+                "title": original.title,
+                "background": original.background,
+                "analysis": original.analysis,
+                "suggestions": original.suggestions,
+                "created_at": original.created_at,
+            }
+            if original
+            else None
+        ),
+        version_count=getattr(p, "version_count", 0),
+        key=(
+            {
+                "status": key.status,
+                "supervising_leader": key.supervising_leader,
+                "mode": key.mode,
+                "decided_on": key.decided_on,
+            }
+            if key
+            else None
+        ),
+        available_actions=available_actions(user, p),
+        warnings=proposal_warnings(p, conf),
+    )
+    return data
+
+
+def proposal_events(proposal: Proposal) -> QuerySet[ProposalEvent]:
+    """The proposal's timeline, oldest first, with each actor."""
+    return ProposalEvent.objects.filter(proposal=proposal).select_related("actor")
+
+
+# --- Review desk ----------------------------------------------------------------------------------
+
+# Words too common in proposals to tell two apart.
+STOP_TERMS = {
+    "关于",
+    "建议",
+    "进一步",
+    "加强",
+    "推进",
+    "提升",
+    "完善",
+    "加快",
+    "推动",
+    "我区",
+    "我市",
+    "问题",
+    "工作",
+}
+
+
+def key_terms(title: str, limit: int = 3) -> list[str]:
+    """Plain-text key terms of a title: its longest runs of Chinese characters, less common words."""
+    core = re.sub(r"^关于|的(建议|提案)$", "", title)
+    for word in STOP_TERMS:
+        core = core.replace(word, " ")
+    runs = [r for r in re.split(r"[^\u4e00-\u9fffA-Za-z0-9]+", core) if len(r) >= 2]
+    runs.sort(key=len, reverse=True)
+    terms: list[str] = []
+    for run in runs:
+        # Long runs are cut into 4-character pieces: a proposal seldom repeats a whole phrase.
+        for start in range(0, max(len(run) - 3, 1), 4):
+            piece = run[start : start + 4]
+            if len(piece) >= 2 and piece not in terms:
+                terms.append(piece)
+    return terms[:limit]
+
+
+def review_desk(
+    user: Any, *, session_id: int | None, limit: int = 50, after: int | None = None
+) -> list[dict[str, Any]]:
+    """Proposals waiting for review, each with up to five similar ones of the same session beside it
+    (title and suggestions containing its key terms; the similarity capability replaces this later)."""
+    qs = access.proposals_visible_to(user).filter(state=State.SUBMITTED)
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    queue = list(with_list_data(qs).order_by("pk")[:limit])
+    if not queue:
+        return []
+    conf = settings_for(user.committee_id)
+    terms_by_id = {p.pk: key_terms(p.title) for p in queue}
+    # One query for all candidates: a union of every key term, then matched per proposal in memory
+    # (bounded by the page size, not by the data).
+    condition = Q()
+    for terms in terms_by_id.values():
+        for term in terms:
+            condition |= Q(title__icontains=term) | Q(suggestions__icontains=term)
+    candidates: list[Proposal] = []
+    if condition:
+        sessions = {p.session_id for p in queue}
+        candidates = list(
+            access.proposals_visible_to(user)
+            .filter(condition, session_id__in=sessions)
+            .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
+            .only("pk", "title", "state", "number", "session_id", "suggestions")
+            .order_by("-pk")[:500]
+        )
+    rows = []
+    for p in queue:
+        terms = terms_by_id[p.pk]
+        similar = [
+            {"id": c.pk, "title": c.title, "state": c.state, "number": c.number}
+            for c in candidates
+            if c.pk != p.pk
+            and c.session_id == p.session_id
+            and any(t in c.title or t in c.suggestions for t in terms)
+        ][:5]
+        rows.append({**summary(p, conf), "key_terms": terms, "similar": similar})
+    return rows
+
+
+# --- Due lists ------------------------------------------------------------------------------------
+
+
+def open_assignments(user: Any) -> QuerySet[Assignment]:
+    """Active lead and separate assignments still waiting for an approved reply, visible to `user`:
+    the office sees its committee's, a unit its own."""
+    approved = Reply.objects.filter(
+        assignment_id=OuterRef("pk"), round=OuterRef("proposal__round"), approved_at__isnull=False
+    )
+    qs = Assignment.objects.filter(
+        is_active=True,
+        role__in=(Assignment.Role.LEAD, Assignment.Role.SEPARATE),
+        proposal__state__in=HANDLING_STATES,
+        reply_due_on__isnull=False,
+    ).exclude(Exists(approved))
+    if access.sees_whole_committee(user):
+        qs = qs.filter(proposal__committee_id=user.committee_id)
+    elif access.is_business_user(user) and user.handling_unit_id and user.has_role(Role.UNIT_STAFF):
+        qs = qs.filter(unit_id=user.handling_unit_id)
+    else:
+        return Assignment.objects.none()
+    return qs.select_related("proposal", "unit").order_by("reply_due_on", "pk")
+
+
+def due_lists(user: Any, *, today: dt.date) -> dict[str, list[Assignment]]:
+    """Overdue and due-soon replies for a unit or the office (bounded to 200 rows each)."""
+    if not access.is_business_user(user):
+        return {"overdue": [], "due_soon": []}
+    conf = settings_for(user.committee_id)
+    soon = deadlines.due_soon_from(today=today, conf=conf)
+    qs = open_assignments(user)
+    return {
+        "overdue": list(qs.filter(reply_due_on__lt=today)[:200]),
+        "due_soon": list(qs.filter(reply_due_on__gte=today, reply_due_on__lte=soon)[:200]),
+    }
+
+
+# --- Statistics -----------------------------------------------------------------------------------
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(part * 100 / whole, 1) if whole else None
+
+
+def _scope(committee_id: int, session_id: int | None, year: int | None) -> QuerySet[Proposal]:
+    qs = Proposal.objects.filter(committee_id=committee_id, submitted_at__isnull=False)
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    if year is not None:
+        qs = qs.filter(submitted_at__year=year)
+    return qs
+
+
+COUNTS = {
+    "received": Count("pk", distinct=True),
+    "filed": Count("pk", filter=Q(filed_at__isnull=False), distinct=True),
+    "filed_after_merge": Count(
+        "pk", filter=Q(filed_at__isnull=False) & ~Q(state=State.MERGED), distinct=True
+    ),
+    "merged_members": Count("pk", filter=Q(state=State.MERGED), distinct=True),
+    "merged_groups": Count("merged_into", distinct=True),
+    "converted": Count("pk", filter=Q(state=State.CONVERTED), distinct=True),
+    "not_filed": Count("pk", filter=Q(state=State.NOT_FILED), distinct=True),
+    "withdrawn": Count("pk", filter=Q(state=State.WITHDRAWN), distinct=True),
+    "assigned": Count("pk", filter=Q(assigned_at__isnull=False), distinct=True),
+    "replied": Count("pk", filter=Q(replied_at__isnull=False), distinct=True),
+    "closed": Count("pk", filter=Q(state=State.CLOSED), distinct=True),
+    "key": Count("pk", filter=Q(is_key=True), distinct=True),
+}
+
+
+def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
+    row["reply_rate"] = _rate(row.get("replied", 0), row.get("assigned", 0))
+    return row
+
+
+def statistics(
+    *, committee_id: int, session_id: int | None = None, year: int | None = None
+) -> dict[str, Any]:
+    """A session's or a year's figures (rule 37): received, filed (before and after merging), merged
+    groups and members, converted, not filed, withdrawn, assigned, replied, reply and on-time rates,
+    the class mix, both satisfaction rates and overdue — in total and by unit, category (area),
+    sector, participating unit and special committee."""
+    today = timezone.localdate()
+    scope = _scope(committee_id, session_id, year)
+    totals = _with_rates(scope.aggregate(**COUNTS))
+    totals["classes"] = dict(
+        scope.filter(replied_at__isnull=False).values_list("result_class").annotate(n=Count("pk")).order_by()
+    )
+    replies = Reply.objects.filter(proposal__in=scope, round=1, approved_at__isnull=False)
+    reply_counts = replies.aggregate(
+        all=Count("pk"), on_time=Count("pk", filter=Q(approved_at__date__lte=F("assignment__reply_due_on")))
+    )
+    totals["on_time_rate"] = _rate(reply_counts["on_time"], reply_counts["all"])
+    ratings = Rating.objects.filter(proposal__in=scope, round=F("proposal__round"), no_response=False)
+    good = [Rating.Level.SATISFIED, Rating.Level.BASICALLY]
+    r = ratings.aggregate(
+        n=Count("pk"),
+        attitude=Count("pk", filter=Q(attitude__in=good)),
+        result=Count("pk", filter=Q(result__in=good)),
+        no_response=Count("pk", filter=Q(no_response=True)),
+    )
+    totals["attitude_satisfaction_rate"] = _rate(r["attitude"], r["n"])
+    totals["result_satisfaction_rate"] = _rate(r["result"], r["n"])
+    totals["ratings"] = r["n"]
+    approved_now = Reply.objects.filter(
+        assignment_id=OuterRef("pk"), round=OuterRef("proposal__round"), approved_at__isnull=False
+    )
+    overdue = Assignment.objects.filter(
+        proposal__in=scope,
+        is_active=True,
+        role__in=(Assignment.Role.LEAD, Assignment.Role.SEPARATE),
+        proposal__state__in=HANDLING_STATES,
+        reply_due_on__lt=today,
+    ).exclude(Exists(approved_now))
+    totals["overdue"] = overdue.count()
+
+    def by(field: str, label: str) -> list[dict[str, Any]]:
+        rows = scope.values(key=F(field), name=F(label)).annotate(**COUNTS).order_by("key")
+        return [_with_rates(dict(row)) for row in rows]
+
+    first = Q(proposers__role=Proposer.Role.FIRST)
+    by_sector = (
+        scope.filter(first)
+        .values(key=F("proposers__membership__sector_id"), name=F("proposers__membership__sector__name"))
+        .annotate(**COUNTS)
+        .order_by("key")
+    )
+    by_party = (
+        scope.filter(first)
+        .values(
+            key=Coalesce("collective_participating_unit_id", "proposers__membership__participating_unit_id"),
+        )
+        .annotate(**COUNTS)
+        .order_by("key")
+    )
+    by_unit = (
+        Assignment.objects.filter(proposal__in=scope, is_active=True)
+        .values(key=F("unit_id"), name=F("unit__name"))
+        .annotate(
+            assigned=Count("pk"),
+            replied=Count(
+                "pk", filter=Q(replies__approved_at__isnull=False, replies__round=1), distinct=True
+            ),
+            overdue=Count("pk", filter=Q(pk__in=overdue.values("pk")), distinct=True),
+        )
+        .order_by("key")
+    )
+    return {
+        "session_id": session_id,
+        "year": year,
+        "totals": totals,
+        "by_category": by("category__parent_id", "category__parent__name") + by_leaf_areas(scope),
+        "by_sector": [_with_rates(dict(row)) for row in by_sector],
+        "by_participating_unit": [_with_rates(dict(row)) for row in by_party],
+        "by_special_committee": by("collective_special_committee_id", "collective_special_committee__name"),
+        "by_unit": [_with_rates(dict(row)) for row in by_unit],
+    }
+
+
+def by_leaf_areas(scope: QuerySet[Proposal]) -> list[dict[str, Any]]:
+    """Proposals filed directly under an area (no finer category), counted with that area."""
+    rows = (
+        scope.filter(category__isnull=False, category__parent__isnull=True)
+        .values(key=F("category_id"), name=F("category__name"))
+        .annotate(**COUNTS)
+        .order_by("key")
+    )
+    return [_with_rates(dict(row)) for row in rows]
+
+
+# --- 我的待办 -----------------------------------------------------------------------------------------
+
+
+def todos_for(user: Any) -> list[Todo]:
+    """Co-sign invitations and ratings due for members; sign-for and due replies for units; the
+    review queue, requests and replies to approve for the proposal office."""
+    if not access.is_business_user(user):
+        return []
+    items: list[Todo] = []
+    today = timezone.localdate()
+    visible = access.proposals_visible_to(user)
+    if user.person_id:
+        invited = Proposer.objects.filter(
+            person_id=user.person_id,
+            status=Proposer.Status.INVITED,
+            proposal__state=State.SUBMITTED,
+            proposal__committee_id=user.committee_id,
+        ).filter(Q(proposal__cosign_due_on__isnull=True) | Q(proposal__cosign_due_on__gte=today))
+        n = invited.count()
+        if n:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件联名提案邀请待确认") % {"n": n},
+                    url=proposal_url(state="submitted"),
+                    kind="proposals",
+                    count=n,
+                    urgent=True,
+                )
+            )
+        rated = Rating.objects.filter(
+            proposal_id=OuterRef("proposal_id"), proposer_id=OuterRef("pk"), round=OuterRef("proposal__round")
+        )
+        rated_group = Rating.objects.filter(
+            proposal_id=OuterRef("proposal__merged_into_id"), proposer_id=OuterRef("pk")
+        )
+        to_rate = (
+            Proposer.objects.filter(person_id=user.person_id, status=Proposer.Status.CONFIRMED)
+            .filter(
+                Q(proposal__state=State.REPLIED)
+                | Q(proposal__state=State.MERGED, proposal__merged_into__state=State.REPLIED)
+            )
+            .exclude(Exists(rated))
+            .exclude(Exists(rated_group))
+        )
+        n = to_rate.count()
+        if n:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件提案答复待您评价") % {"n": n},
+                    url=proposal_url(state="replied"),
+                    kind="proposals",
+                    count=n,
+                    urgent=True,
+                )
+            )
+        returned = visible.filter(state=State.RETURNED).count()
+        if returned:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件提案被退回修改") % {"n": returned},
+                    url=proposal_url(state="returned"),
+                    kind="proposals",
+                    count=returned,
+                )
+            )
+    if user.handling_unit_id and user.has_role(Role.UNIT_STAFF):
+        mine = Assignment.objects.filter(unit_id=user.handling_unit_id, is_active=True)
+        unsigned = mine.filter(
+            signed_at__isnull=True, proposal__state__in=[State.ASSIGNED, State.REASSIGNMENT_REQUESTED]
+        ).count()
+        if unsigned:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件交办提案待签收") % {"n": unsigned},
+                    url=proposal_url(unit=user.handling_unit_id, state="assigned"),
+                    kind="proposals",
+                    count=unsigned,
+                    urgent=True,
+                )
+            )
+        co_due = mine.filter(
+            role=Assignment.Role.CO, co_opinion_at__isnull=True, proposal__state=State.IN_HANDLING
+        ).count()
+        if co_due:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件提案待提交会办意见") % {"n": co_due},
+                    url=proposal_url(unit=user.handling_unit_id, state="in_handling"),
+                    kind="proposals",
+                    count=co_due,
+                )
+            )
+        countersign = (
+            mine.filter(role=Assignment.Role.CO, proposal__state=State.REPLY_DRAFTED)
+            .exclude(
+                Exists(
+                    Reply.objects.filter(
+                        proposal_id=OuterRef("proposal_id"),
+                        round=OuterRef("proposal__round"),
+                        pk=OuterRef("countersigned_reply_id"),
+                    )
+                )
+            )
+            .count()
+        )
+        if countersign:
+            items.append(
+                Todo(
+                    title=_("有 %(n)d 件提案答复待会签") % {"n": countersign},
+                    url=proposal_url(unit=user.handling_unit_id, state="reply_drafted"),
+                    kind="proposals",
+                    count=countersign,
+                )
+            )
+    lists = (
+        due_lists(user, today=today) if (user.handling_unit_id or access.is_proposal_office(user)) else None
+    )
+    if lists and lists["overdue"]:
+        n = len(lists["overdue"])
+        items.append(
+            Todo(
+                title=_("有 %(n)d 件提案答复已逾期") % {"n": n},
+                url=proposal_url(state="in_handling"),
+                kind="proposals",
+                count=n,
+                urgent=True,
+                due=lists["overdue"][0].reply_due_on,
+            )
+        )
+    if lists and lists["due_soon"]:
+        n = len(lists["due_soon"])
+        items.append(
+            Todo(
+                title=_("有 %(n)d 件提案答复即将到期") % {"n": n},
+                url=proposal_url(state="in_handling"),
+                kind="proposals",
+                count=n,
+                due=lists["due_soon"][0].reply_due_on,
+            )
+        )
+    if access.is_proposal_office(user):
+        committee = Proposal.objects.filter(committee_id=user.committee_id)
+        counts = committee.aggregate(
+            review=Count("pk", filter=Q(state=State.SUBMITTED)),
+            requests=Count("pk", filter=Q(state=State.REASSIGNMENT_REQUESTED)),
+            extensions=Count(
+                "pk",
+                filter=Q(
+                    state=State.IN_HANDLING,
+                    assignments__extension_decision=Assignment.Decision.PENDING,
+                    assignments__is_active=True,
+                ),
+                distinct=True,
+            ),
+            approve=Count("pk", filter=Q(state=State.REPLY_COUNTERSIGNED)),
+            close=Count("pk", filter=Q(state=State.EVALUATED)),
+        )
+        labels = [
+            ("review", _("有 %(n)d 件提案待审查"), "submitted"),
+            ("requests", _("有 %(n)d 件调整承办单位申请待审批"), "reassignment_requested"),
+            ("extensions", _("有 %(n)d 件延期申请待审批"), "in_handling"),
+            ("approve", _("有 %(n)d 件答复待审核"), "reply_countersigned"),
+            ("close", _("有 %(n)d 件提案已评价，待办结"), "evaluated"),
+        ]
+        for key, label, state in labels:
+            if counts[key]:
+                items.append(
+                    Todo(
+                        title=label % {"n": counts[key]},
+                        url=proposal_url(state=state),
+                        kind="proposals",
+                        count=counts[key],
+                    )
+                )
+    return items
+
+
+def filed_count(committee_id: int, session_id: int) -> int:
+    """Filed proposals of a session: the base of the key (6%) and excellent (5%) shares."""
+    return Proposal.objects.filter(
+        committee_id=committee_id, session_id=session_id, state__in=FILED_STATES
+    ).count()
