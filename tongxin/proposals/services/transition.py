@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongxin.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tongxin.core.workflow import Transition
 from tongxin.org.models import HandlingUnit
 
 from .. import access, deadlines, tasks
@@ -94,6 +95,28 @@ def proposal_transition(
     conf = settings_for(proposal.committee_id)
     now = timezone.now()
     old_state = proposal.state
+    seen_version = proposal.version
+    try:
+        event = _run(proposal, t, name, actor, data, conf, now, old_state)
+    except BaseException:
+        # The transaction rolled back: the caller's object must not keep the bumped version.
+        proposal.version = seen_version
+        raise
+    transaction.on_commit(partial(tasks.proposal_event_notify.enqueue, event_id=event.pk))
+    proposal.refresh_from_db()
+    return proposal
+
+
+def _run(
+    proposal: Proposal,
+    t: Transition,
+    name: str,
+    actor: Any,
+    data: Any,
+    conf: ProposalSettings,
+    now: dt.datetime,
+    old_state: str,
+) -> ProposalEvent:
     with transaction.atomic():
         # Compare-and-swap: the row must still be in the state and version this actor saw.
         taken = Proposal.objects.filter(pk=proposal.pk, state=old_state, version=proposal.version).update(
@@ -124,9 +147,7 @@ def proposal_transition(
             round=outcome.fields.get("round", proposal.round),
             data=outcome.data,
         )
-        transaction.on_commit(partial(tasks.proposal_event_notify.enqueue, event_id=event.pk))
-    proposal.refresh_from_db()
-    return proposal
+    return event
 
 
 # --- Submission and co-signers ---------------------------------------------------------------------
