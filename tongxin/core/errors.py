@@ -28,7 +28,9 @@ class Invalid(DomainError):
 
     status = 422
 
-    def __init__(self, message: str, fields: dict[str, list[str]] | None = None, code: str = "invalid") -> None:
+    def __init__(
+        self, message: str, fields: dict[str, list[str]] | None = None, code: str = "invalid"
+    ) -> None:
         super().__init__(code, message)
         self.fields = fields or {}
 
