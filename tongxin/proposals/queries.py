@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from tongxin.core.errors import Invalid
+from tongxin.core.errors import Invalid, NotFound
 from tongxin.core.roles import Role
 from tongxin.core.todos import Todo
 
@@ -142,9 +142,9 @@ def summary(p: Proposal, conf: ProposalSettings) -> dict[str, Any]:
 
 def proposal_for_detail(user: Any, pk: int) -> Proposal:
     """The proposal with everything its detail shows, or NotFound when invisible to `user`."""
-    proposal = access.get_proposal_for_user(user, pk)
     qs = (
-        Proposal.objects.filter(pk=proposal.pk)
+        access.proposals_visible_to(user)
+        .filter(pk=pk)
         .select_related(
             "category",
             "rejection_reason",
@@ -169,7 +169,10 @@ def proposal_for_detail(user: Any, pk: int) -> Proposal:
             "suggested_units",
         )
     )
-    return qs.get()
+    proposal = qs.first()
+    if proposal is None:
+        raise NotFound(_("提案不存在。"))
+    return proposal
 
 
 def available_actions(user: Any, proposal: Proposal) -> list[str]:
@@ -346,8 +349,9 @@ STOP_TERMS = {
 }
 
 
-def key_terms(title: str, limit: int = 3) -> list[str]:
-    """Plain-text key terms of a title: its longest runs of Chinese characters, less common words."""
+def key_terms(title: str, limit: int = 6) -> list[str]:
+    """Plain-text key terms of a title: overlapping 4-character pieces of its longest runs of
+    characters, once the common frame (关于…的建议) and common words are dropped."""
     core = re.sub(r"^关于|的(建议|提案)$", "", title)
     for word in STOP_TERMS:
         core = core.replace(word, " ")
@@ -355,10 +359,9 @@ def key_terms(title: str, limit: int = 3) -> list[str]:
     runs.sort(key=len, reverse=True)
     terms: list[str] = []
     for run in runs:
-        # Long runs are cut into 4-character pieces: a proposal seldom repeats a whole phrase.
-        for start in range(0, max(len(run) - 3, 1), 4):
-            piece = run[start : start + 4]
-            if len(piece) >= 2 and piece not in terms:
+        pieces = [run] if len(run) <= 4 else [run[i : i + 4] for i in range(len(run) - 3)]
+        for piece in pieces:
+            if piece not in terms:
                 terms.append(piece)
     return terms[:limit]
 
@@ -475,7 +478,7 @@ COUNTS = {
     "assigned": Count("pk", filter=Q(assigned_at__isnull=False), distinct=True),
     "replied": Count("pk", filter=Q(replied_at__isnull=False), distinct=True),
     "closed": Count("pk", filter=Q(state=State.CLOSED), distinct=True),
-    "key": Count("pk", filter=Q(is_key=True), distinct=True),
+    "key_proposals": Count("pk", filter=Q(is_key=True), distinct=True),
 }
 
 
@@ -526,27 +529,36 @@ def statistics(
     totals["overdue"] = overdue.count()
 
     def by(field: str, label: str) -> list[dict[str, Any]]:
-        rows = scope.values(key=F(field), name=F(label)).annotate(**COUNTS).order_by("key")
+        rows = scope.values(group_id=F(field), group_name=F(label)).annotate(**COUNTS).order_by("group_id")
         return [_with_rates(dict(row)) for row in rows]
 
     first = Q(proposers__role=Proposer.Role.FIRST)
     by_sector = (
         scope.filter(first)
-        .values(key=F("proposers__membership__sector_id"), name=F("proposers__membership__sector__name"))
+        .values(
+            group_id=F("proposers__membership__sector_id"),
+            group_name=F("proposers__membership__sector__name"),
+        )
         .annotate(**COUNTS)
-        .order_by("key")
+        .order_by("group_id")
     )
     by_party = (
         scope.filter(first)
         .values(
-            key=Coalesce("collective_participating_unit_id", "proposers__membership__participating_unit_id"),
+            group_id=Coalesce(
+                "collective_participating_unit_id", "proposers__membership__participating_unit_id"
+            ),
+            group_name=Coalesce(
+                "collective_participating_unit__short_name",
+                "proposers__membership__participating_unit__short_name",
+            ),
         )
         .annotate(**COUNTS)
-        .order_by("key")
+        .order_by("group_id")
     )
     by_unit = (
         Assignment.objects.filter(proposal__in=scope, is_active=True)
-        .values(key=F("unit_id"), name=F("unit__name"))
+        .values(group_id=F("unit_id"), group_name=F("unit__name"))
         .annotate(
             assigned=Count("pk"),
             replied=Count(
@@ -554,7 +566,7 @@ def statistics(
             ),
             overdue=Count("pk", filter=Q(pk__in=overdue.values("pk")), distinct=True),
         )
-        .order_by("key")
+        .order_by("group_id")
     )
     return {
         "session_id": session_id,
@@ -572,9 +584,9 @@ def by_leaf_areas(scope: QuerySet[Proposal]) -> list[dict[str, Any]]:
     """Proposals filed directly under an area (no finer category), counted with that area."""
     rows = (
         scope.filter(category__isnull=False, category__parent__isnull=True)
-        .values(key=F("category_id"), name=F("category__name"))
+        .values(group_id=F("category_id"), group_name=F("category__name"))
         .annotate(**COUNTS)
-        .order_by("key")
+        .order_by("group_id")
     )
     return [_with_rates(dict(row)) for row in rows]
 

@@ -73,7 +73,7 @@ def _build(action: str, state: str, cast: Cast) -> Scenario:
         )
         return Scenario(member, office, {"into": lead.pk}, State.MERGED)
     if action == "assign":
-        payload = {"mode": "separate", "unit_ids": [cast.lead_unit.pk, cast.other_unit.pk]}
+        payload: dict[str, Any] = {"mode": "separate", "unit_ids": [cast.lead_unit.pk, cast.other_unit.pk]}
         return Scenario(in_state(cast, state), office, payload, State.ASSIGNED)
     if action == "sign_for":
         p = act(in_state(cast, state), "sign_for", cast.co_staff)
@@ -120,8 +120,8 @@ def _build(action: str, state: str, cast: Cast) -> Scenario:
     if action == "designate_key":
         return Scenario(in_state(cast, state), office, {"step": "nominate", "reason": "群众关注"}, state)
     if action == "nominate_excellent":
-        payload = {"step": "nominate", "year": 2026, "reason": "成效显著"}
-        return Scenario(in_state(cast, state), office, payload, State.CLOSED)
+        excellent: dict[str, Any] = {"step": "nominate", "year": 2026, "reason": "成效显著"}
+        return Scenario(in_state(cast, state), office, excellent, State.CLOSED)
     raise AssertionError(action)
 
 

@@ -97,7 +97,8 @@ def test_autosave_keeps_every_text_change_and_the_original_stays(world):
     )
     assert p.title == "关于规范公厕指示牌的建议"
     original = p.versions.filter(reason=ProposalVersion.Reason.ORIGINAL).get()
-    assert original.title == TEXT["title"] and original.analysis == "补充的分析"
+    assert original.title == TEXT["title"]
+    assert original.analysis == "补充的分析"
     assert p.versions.filter(reason=ProposalVersion.Reason.REVIEW_EDIT).get().note == "改为标题型案由"
     # The author can no longer edit once submitted; another member never could.
     with pytest.raises(Conflict):
@@ -138,7 +139,8 @@ def test_two_actors_on_a_stale_proposal_exactly_one_wins(world):
     assert caught.value.code == "conflict"
     assert "刷新" in caught.value.message
     fresh = Proposal.objects.get(pk=p.pk)
-    assert fresh.state == State.FILED and fresh.rejection_reason is None
+    assert fresh.state == State.FILED
+    assert fresh.rejection_reason is None
     assert ProposalEvent.objects.filter(proposal=p, name__in=["file", "reject"]).count() == 1
 
 
@@ -188,7 +190,8 @@ def test_merge_keeps_every_proposer_and_every_proposer_rates_and_receives_the_re
     lead = joint_proposal(cast, State.FILED)  # wang_wei + li_na
     member = act(draft(world, world.sun_li), "submit", world.sun_li)
     member = act(member, "merge", world.zhang_min, into=lead.pk)
-    assert member.state == State.MERGED and member.merged_into_id == lead.pk
+    assert member.state == State.MERGED
+    assert member.merged_into_id == lead.pk
     lead.refresh_from_db()  # the merge took the lead too (its version moved on)
     # Credit: the member keeps its proposer, who now also sees the lead.
     assert member.proposers.get().person_id == world.sun_li.person_id
@@ -283,7 +286,8 @@ def test_reassignment_replaces_the_unit_and_refusal_locks_it(world):
     units = set(Assignment.objects.filter(proposal=p, is_active=True).values_list("unit_id", flat=True))
     assert units == {cast.lead_unit.pk, cast.other_unit.pk}
     old = Assignment.objects.get(proposal=p, unit=cast.co_unit)
-    assert not old.is_active and old.replaced_by.unit_id == cast.other_unit.pk
+    assert not old.is_active
+    assert old.replaced_by.unit_id == cast.other_unit.pk
     # The new unit asks too, and is refused: its assignment is then locked.
     p = act(p, "request_reassignment", cast.other_staff, reason="也不属于本单位")
     p = act(p, "decide_reassignment", world.zhang_min, approve=False, note="请按职责办理")
@@ -346,7 +350,8 @@ def test_staff_enter_a_paper_rating(world):
     li_na_row = p.proposers.get(person_id=world.li_na.person_id)
     p = act(p, "rate", world.zhang_min, proposer_id=li_na_row.pk, attitude="satisfied", result="basically")
     rating = Rating.objects.get(proposal=p, proposer=li_na_row)
-    assert rating.entered_by_staff and rating.entered_by_id == world.zhang_min.pk
+    assert rating.entered_by_staff
+    assert rating.entered_by_id == world.zhang_min.pk
 
 
 def test_silence_is_recorded_as_no_response_after_the_window(world):
@@ -362,9 +367,11 @@ def test_silence_is_recorded_as_no_response_after_the_window(world):
     p.refresh_from_db()
     assert p.state == State.EVALUATED
     silent = Rating.objects.get(proposal=p, proposer__person_id=world.li_na.person_id)
-    assert silent.no_response and not silent.attitude
+    assert silent.no_response
+    assert not silent.attitude
     event = ProposalEvent.objects.filter(proposal=p, name="rate").latest("id")
-    assert event.actor_id is None and event.to_state == State.EVALUATED
+    assert event.actor_id is None
+    assert event.to_state == State.EVALUATED
     with pytest.raises(Invalid):
         act(joint_proposal(cast, State.REPLIED), "rate", world.wang_wei, no_response=True)
 
@@ -389,12 +396,14 @@ def test_key_proposal_nomination_decision_and_supervision(world):
         supervising_leader="孙立副主席",
         mode="supervise",
     )
-    assert p.is_key and p.state == State.IN_HANDLING
+    assert p.is_key
+    assert p.state == State.IN_HANDLING
     services.key_supervision_add(
         proposal=p, actor=office, kind="visit", held_on=dt.date(2026, 11, 20), note="走访"
     )
     key = services.key_proposal_close(proposal=p, actor=office, summary="督办成效明显")
-    assert key.status == KeyProposal.Status.CLOSED and key.supervision_events.count() == 1
+    assert key.status == KeyProposal.Status.CLOSED
+    assert key.supervision_events.count() == 1
 
 
 def test_excellent_nomination_and_selection(world):

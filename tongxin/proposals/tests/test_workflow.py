@@ -23,7 +23,8 @@ def test_table_passes_the_system_check():
 def test_every_permission_is_a_named_access_rule_with_a_docstring():
     for t in TRANSITIONS.values():
         rule = getattr(access, t.permission)
-        assert callable(rule) and rule.__doc__, t.permission
+        assert callable(rule), t.permission
+        assert rule.__doc__, t.permission
 
 
 def test_every_state_is_initial_reachable_or_terminal():
