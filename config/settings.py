@@ -285,4 +285,5 @@ TODO_PROVIDERS = [
     "tongxin.accounts.queries.todos_for",
     "tongxin.core.queries.todos_for",
     "tongxin.proposals.queries.todos_for",
+    "tongxin.members.queries.todos_for",
 ]
