@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "tongxin.members",
     "tongxin.todos",
     "tongxin.proposals",
+    "tongxin.duties",
     "tongxin.demo",
 ]
 
@@ -285,5 +286,7 @@ TODO_PROVIDERS = [
     "tongxin.accounts.queries.todos_for",
     "tongxin.core.queries.todos_for",
     "tongxin.proposals.queries.todos_for",
+    "tongxin.org.queries.todos_for",
     "tongxin.members.queries.todos_for",
+    "tongxin.audit.queries.todos_for",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from tongxin.accounts.models import User
 from tongxin.accounts.services import role_grant, user_create
@@ -86,6 +87,27 @@ LOCAL_SPECIAL_COMMITTEES = (
     "文化文史和学习委员会",
     "民族宗教和港澳台侨外事委员会",
 )
+
+
+# Each later capability adds its own demo and synthetic objects with a function
+# `build(context: BuildContext) -> dict[str, int]` (counts for the summary), listed here in
+# dependency order.
+EXTENSIONS: tuple[str, ...] = ()
+
+
+@dataclass
+class BuildContext:
+    """What an extension builds on: the committee, its people and a seeded random generator."""
+
+    scale: Scale
+    committee: Committee
+    term: Term
+    memberships: list[Membership]
+    units: list[HandlingUnit]
+    admins: dict[str, User]
+    users: dict[str, User]  # demo accounts by username (empty for `seed`)
+    rng: random.Random
+    demo: bool
 
 
 @dataclass
@@ -211,17 +233,17 @@ def _build(scale: Scale, rng: random.Random, demo_accounts: bool) -> BuildResult
 
     if demo_accounts:
         result_logins += _demo_accounts(committee, memberships, units)
-    return BuildResult(
-        committee=committee,
-        term=term,
-        logins=result_logins,
-        counts={
-            "members": len(memberships),
-            "handling_units": len(units),
-            "sectors": len(sectors),
-            "activity_groups": len(groups),
-        },
-    )
+    counts = {
+        "members": len(memberships),
+        "handling_units": len(units),
+        "sectors": len(sectors),
+        "activity_groups": len(groups),
+    }
+    users = {u.username: u for u in User.objects.filter(committee=committee)} if demo_accounts else {}
+    context = BuildContext(scale, committee, term, memberships, units, admins, users, rng, demo_accounts)
+    for path in EXTENSIONS:
+        counts.update(import_string(path)(context))
+    return BuildResult(committee=committee, term=term, logins=result_logins, counts=counts)
 
 
 def _sessions(actor: User, term: Term) -> None:
