@@ -67,6 +67,8 @@ class Term(TimeStampedModel):
     starts_on = models.DateField(_("开始日期"))
     ends_on = models.DateField(_("结束日期"), null=True, blank=True)
     is_current = models.BooleanField(_("本届"), default=False)
+    # A term entered by mistake is deactivated, never deleted: memberships and proposals refer to it.
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["committee_id", "number"]
@@ -109,6 +111,8 @@ class PlenarySession(TimeStampedModel):
     # (domain.md rule 7).
     proposal_window_starts_at = models.DateTimeField(_("大会提案征集开始"))
     proposal_deadline = models.DateTimeField(_("大会提案截止"))
+    # Deactivated rather than deleted: proposals are filed against their session.
+    is_active = models.BooleanField(_("启用"), default=True)
 
     class Meta:
         ordering = ["term_id", "number"]
@@ -158,7 +162,8 @@ class Sector(TimeStampedModel):
 
 
 class ParticipatingUnit(TimeStampedModel):
-    """A participating unit (参加单位): the CPC, a democratic party, 无党派人士, 工商联, a people's organisation."""
+    """A participating unit (参加单位): the CPC, a democratic party, 无党派人士, 工商联 or a people's
+    organisation."""
 
     class Kind(models.TextChoices):
         CPC = "cpc", _("中国共产党")
@@ -272,6 +277,12 @@ class HandlingUnitContact(TimeStampedModel):
         ordering = ["unit_id", "-is_primary", "id"]
         verbose_name = _("承办单位联系人")
         verbose_name_plural = _("承办单位联系人")
+        constraints = [
+            # One primary contact per unit: the one assignment letters are addressed to.
+            models.UniqueConstraint(
+                fields=["unit"], condition=models.Q(is_primary=True), name="org_contact_one_primary"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
