@@ -40,7 +40,7 @@ USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,40}$")
 ROLES_FOR_KIND: dict[str, frozenset[str]] = {
     User.Kind.MEMBER: frozenset({Role.MEMBER, Role.LEADER}),
     User.Kind.UNIT: frozenset({Role.UNIT_STAFF}),
-    User.Kind.OFFICE: frozenset(OFFICE_ROLES | {Role.LEADER}),
+    User.Kind.OFFICE: frozenset(OFFICE_ROLES | {Role.LEADER, Role.INVITED_INFORMANT}),
     User.Kind.ADMIN: ADMIN_ROLES,
 }
 # The role an account of each kind starts with.

@@ -17,6 +17,8 @@ class Role(models.TextChoices):
     SECRETARIAT = "secretariat", _("秘书科工作人员")
     MEMBER_AFFAIRS = "member_affairs", _("委员工作人员")
     LEADER = "leader", _("领导")
+    # 特邀信息员: staff accounts the office appoints to report public opinion (domain.md rule 42).
+    INVITED_INFORMANT = "invited_informant", _("特邀信息员")
     UNIT_STAFF = "unit_staff", _("承办单位工作人员")
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
