@@ -13,7 +13,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import File, Query, Router, Schema
+from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -26,11 +26,16 @@ from .schemas import (
     CategoryOut,
     ErrorOut,
     EventPageOut,
+    KeyCloseIn,
+    NotificationOut,
     ProposalCreateIn,
     ProposalOut,
     ProposalPageOut,
     ProposalUpdateIn,
     RejectionReasonOut,
+    SettingsIn,
+    SettingsOut,
+    SupervisionIn,
 )
 from .workflow import TRANSITIONS
 
@@ -62,11 +67,11 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 
 
 @router.post("", response={201: ProposalOut, **ERRORS}, summary="新建提案草稿")
-def create_proposal(request: HttpRequest, payload: ProposalCreateIn) -> tuple[int, dict[str, Any]]:
+def create_proposal(request: HttpRequest, payload: ProposalCreateIn) -> Status[dict[str, Any]]:
     """A member drafts a proposal; proposal office staff may enter one for a member (give
     `first_proposer_person_id`). Send an `idempotency_key`: a retry returns the first draft."""
     proposal = services.proposal_create(actor=request.user, **payload.model_dump())
-    return 201, _detail(request, proposal.pk)
+    return Status(201, _detail(request, proposal.pk))
 
 
 @router.get("", response={200: ProposalPageOut, **ERRORS}, summary="提案列表")
@@ -145,6 +150,89 @@ def review_desk(request: HttpRequest, session: int | None = None, after: int | N
     return {"items": rows, "next_after": rows[-1]["id"] if len(rows) == 50 else None}
 
 
+def _settings_out(request: HttpRequest) -> dict[str, Any]:
+    conf = services.settings_for(_user(request).committee_id)
+    data = {name: getattr(conf, name) for name in SettingsOut.model_fields if hasattr(conf, name)}
+    data["result_classes"] = services.class_labels(conf)
+    return data
+
+
+@router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="提案工作设置")
+def get_settings(request: HttpRequest) -> dict[str, Any]:
+    """The committee's proposal rules: deadlines, classes, shares, limits."""
+    if not access.is_business_user(_user(request)):
+        raise Forbidden("管理员不办理提案业务。")
+    return _settings_out(request)
+
+
+@router.patch("/settings", response={200: SettingsOut, **ERRORS}, summary="修改提案工作设置")
+def update_settings(request: HttpRequest, payload: SettingsIn) -> dict[str, Any]:
+    """The proposal office changes its committee's rules; each change is in the security log."""
+    services.proposal_settings_update(
+        actor=_user(request),
+        committee_id=_user(request).committee_id,
+        changes=payload.model_dump(exclude_unset=True, exclude_none=True),
+    )
+    return _settings_out(request)
+
+
+@router.get("/key-proposals", response={200: dict[str, Any], **ERRORS}, summary="重点提案名单")
+def key_proposal_list(request: HttpRequest, session: int | None = None) -> dict[str, Any]:
+    """Candidates and decided key proposals, with the share guide (about 6% of filed)."""
+    if not access.sees_whole_committee(_user(request)):
+        raise Forbidden("只有机关工作人员和领导可以查看重点提案名单。")
+    return queries.key_proposals(_user(request), session_id=session)
+
+
+@router.get("/excellent", response={200: dict[str, Any], **ERRORS}, summary="优秀提案名单")
+def excellent_list(request: HttpRequest, year: int) -> dict[str, Any]:
+    """The year's nominations and selections for the commendation, with the share guide (about 5%)."""
+    if not access.sees_whole_committee(_user(request)):
+        raise Forbidden("只有机关工作人员和领导可以查看优秀提案名单。")
+    if not 2000 <= year <= 2100:
+        raise Invalid("年度有误。", {"year": ["年度有误。"]})
+    return queries.excellent_list(_user(request), year=year)
+
+
+@router.get("/notifications", response={200: list[NotificationOut], **ERRORS}, summary="我的提案通知")
+def my_notifications(
+    request: HttpRequest, unread: bool = False, after: int | None = None, limit: int | None = None
+) -> list[Any]:
+    """The caller's notices about proposals, newest first (`after`: the last id seen)."""
+    return queries.notifications_for(
+        _user(request), unread_only=unread, after=parse_after(after), limit=parse_limit(limit)
+    )
+
+
+@router.post("/notifications/{int:notification_id}/read", response={204: None, **ERRORS}, summary="标记已读")
+def read_notification(request: HttpRequest, notification_id: int) -> Status[None]:
+    """Mark one of the caller's notices as read."""
+    services.notification_mark_read(notification_id=notification_id, actor=_user(request))
+    return Status(204, None)
+
+
+@router.post(
+    "/{int:proposal_id}/key/supervision", response={201: dict[str, Any], **ERRORS}, summary="记录督办活动"
+)
+def add_supervision(request: HttpRequest, proposal_id: int, payload: SupervisionIn) -> Status[dict[str, Any]]:
+    """A supervision activity on a designated key proposal (座谈、调研、视察、督办会、走访承办单位)."""
+    proposal = access.get_proposal_for_user(_user(request), proposal_id)
+    row = services.key_supervision_add(
+        proposal=proposal, actor=_user(request), kind=payload.kind, held_on=payload.held_on, note=payload.note
+    )
+    return Status(201, {"id": row.pk, "kind": row.kind, "held_on": row.held_on})
+
+
+@router.post(
+    "/{int:proposal_id}/key/close", response={200: dict[str, Any], **ERRORS}, summary="完成重点提案督办"
+)
+def close_key(request: HttpRequest, proposal_id: int, payload: KeyCloseIn) -> dict[str, Any]:
+    """Close a key proposal's supervision with its summary."""
+    proposal = access.get_proposal_for_user(_user(request), proposal_id)
+    key = services.key_proposal_close(proposal=proposal, actor=_user(request), summary=payload.summary)
+    return {"status": key.status, "summary": key.summary}
+
+
 @router.get("/{int:proposal_id}", response={200: ProposalOut, **ERRORS}, summary="提案详情")
 def get_proposal(request: HttpRequest, proposal_id: int) -> dict[str, Any]:
     """The proposal with proposers, assignments, released replies, ratings, the proposer's original
@@ -192,16 +280,19 @@ def list_events(
 @router.post("/{int:proposal_id}/attachments", response={201: dict[str, Any], **ERRORS}, summary="上传附件")
 def upload_attachment(
     request: HttpRequest, proposal_id: int, file: File[UploadedFile]
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     """PDF, docx, xlsx, JPG or PNG, checked by content; stored under a server-generated name."""
     proposal = access.get_proposal_for_user(request.user, proposal_id)
     attachment = services.attachment_add(proposal=proposal, actor=request.user, upload=file)
-    return 201, {
-        "id": attachment.pk,
-        "name": attachment.original_name,
-        "content_type": attachment.content_type,
-        "size": attachment.size,
-    }
+    return Status(
+        201,
+        {
+            "id": attachment.pk,
+            "name": attachment.original_name,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        },
+    )
 
 
 def _action_endpoint(name: str, schema: type[Schema]) -> Callable[..., dict[str, Any]]:

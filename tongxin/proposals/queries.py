@@ -24,7 +24,9 @@ from tongxin.core.todos import Todo
 from . import access, deadlines
 from .models import (
     Assignment,
+    ExcellentNomination,
     KeyProposal,
+    Notification,
     Proposal,
     ProposalEvent,
     ProposalSettings,
@@ -733,6 +735,9 @@ def todos_for(user: Any) -> list[Todo]:
         )
     if access.is_proposal_office(user):
         committee = Proposal.objects.filter(committee_id=user.committee_id)
+        co_units = Assignment.objects.filter(
+            proposal_id=OuterRef("pk"), role=Assignment.Role.CO, is_active=True
+        )
         counts = committee.aggregate(
             review=Count("pk", filter=Q(state=State.SUBMITTED)),
             requests=Count("pk", filter=Q(state=State.REASSIGNMENT_REQUESTED)),
@@ -745,7 +750,12 @@ def todos_for(user: Any) -> list[Todo]:
                 ),
                 distinct=True,
             ),
-            approve=Count("pk", filter=Q(state=State.REPLY_COUNTERSIGNED)),
+            approve=Count(
+                "pk",
+                filter=Q(state=State.REPLY_COUNTERSIGNED)
+                | (Q(state=State.REPLY_DRAFTED) & ~Exists(co_units)),
+                distinct=True,
+            ),
             close=Count("pk", filter=Q(state=State.EVALUATED)),
         )
         labels = [
@@ -768,8 +778,80 @@ def todos_for(user: Any) -> list[Todo]:
     return items
 
 
-def filed_count(committee_id: int, session_id: int) -> int:
-    """Filed proposals of a session: the base of the key (6%) and excellent (5%) shares."""
-    return Proposal.objects.filter(
-        committee_id=committee_id, session_id=session_id, state__in=FILED_STATES
-    ).count()
+def filed_count(committee_id: int, session_id: int | None) -> int:
+    """Filed proposals (of a session, if given): the base of the key and excellent shares."""
+    qs = Proposal.objects.filter(committee_id=committee_id, state__in=FILED_STATES)
+    if session_id is not None:
+        qs = qs.filter(session_id=session_id)
+    return qs.count()
+
+
+def share_guide(filed: int, percent: int) -> int:
+    """About `percent` of `filed`, rounded half up: the size the nomination list aims at (rules 32, 36)."""
+    return (filed * percent + 50) // 100
+
+
+def key_proposals(user: Any, *, session_id: int | None) -> dict[str, Any]:
+    """The key-proposal list (candidates and decisions) with the share guide (about 6% of filed)."""
+    conf = settings_for(user.committee_id)
+    rows = (
+        KeyProposal.objects.filter(proposal__in=access.proposals_visible_to(user))
+        .select_related("proposal")
+        .order_by("proposal__number", "proposal_id")
+    )
+    if session_id is not None:
+        rows = rows.filter(proposal__session_id=session_id)
+    filed = filed_count(user.committee_id, session_id)
+    return {
+        "filed": filed,
+        "guide": share_guide(filed, conf.key_share_percent),
+        "items": [
+            {
+                "proposal_id": k.proposal_id,
+                "number_display": display_number(k.proposal.number, conf.number_format),
+                "title": k.proposal.title,
+                "status": k.status,
+                "supervising_leader": k.supervising_leader,
+                "mode": k.mode,
+                "decided_on": k.decided_on,
+            }
+            for k in rows[:500]
+        ],
+    }
+
+
+def excellent_list(user: Any, *, year: int) -> dict[str, Any]:
+    """The year's excellent-proposal nominations and selections, with the share guide (about 5% of
+    the proposals closed that year)."""
+    conf = settings_for(user.committee_id)
+    rows = (
+        ExcellentNomination.objects.filter(year=year, proposal__in=access.proposals_visible_to(user))
+        .select_related("proposal")
+        .order_by("proposal__number", "proposal_id")
+    )
+    closed = Proposal.objects.filter(committee_id=user.committee_id, closed_at__year=year).count()
+    return {
+        "year": year,
+        "closed": closed,
+        "guide": share_guide(closed, conf.excellent_share_percent),
+        "items": [
+            {
+                "proposal_id": n.proposal_id,
+                "number_display": display_number(n.proposal.number, conf.number_format),
+                "title": n.proposal.title,
+                "status": n.status,
+                "reason": n.reason,
+            }
+            for n in rows[:500]
+        ],
+    }
+
+
+def notifications_for(user: Any, *, unread_only: bool, after: int | None, limit: int) -> list[Notification]:
+    """The user's proposal notices, newest first (keyset by descending id)."""
+    qs = Notification.objects.filter(recipient_id=getattr(user, "pk", None)).order_by("-pk")
+    if unread_only:
+        qs = qs.filter(read_at__isnull=True)
+    if after is not None:
+        qs = qs.filter(pk__lt=after)
+    return list(qs[:limit])

@@ -374,3 +374,74 @@ class CategoryOut(Schema):
 class RejectionReasonOut(Schema):
     code: str
     label: str
+
+
+class SettingsOut(Schema):
+    number_format: str
+    result_class_scheme: int
+    result_classes: dict[str, str]
+    in_plan_classes: list[str]
+    followup_months: int
+    reply_months: int
+    co_opinion_months: int
+    reassign_window_days: int
+    extension_max_count: int
+    extension_max_months: int
+    hard_limit_months: int
+    rehandling_months: int
+    rehandling_rounds: int
+    rating_window_days: int
+    cosign_window_days: int
+    due_soon_days: int
+    key_share_percent: int
+    excellent_share_percent: int
+    body_soft_min_chars: int
+    body_soft_max_chars: int
+    attachment_max_mb: int
+    attachment_max_count: int
+
+
+class SettingsIn(Schema):
+    """Only the fields sent are changed; months are calendar months, days are working days."""
+
+    number_format: str | None = Field(None, max_length=40, description="如 第{number:04d}号")
+    result_class_scheme: int | None = Field(None, description="3 或 4")
+    followup_months: int | None = None
+    reply_months: int | None = None
+    co_opinion_months: int | None = None
+    reassign_window_days: int | None = None
+    extension_max_count: int | None = None
+    extension_max_months: int | None = None
+    hard_limit_months: int | None = None
+    rehandling_months: int | None = None
+    rehandling_rounds: int | None = None
+    rating_window_days: int | None = None
+    cosign_window_days: int | None = None
+    due_soon_days: int | None = None
+    key_share_percent: int | None = None
+    excellent_share_percent: int | None = None
+    attachment_max_mb: int | None = None
+    attachment_max_count: int | None = None
+
+
+class NotificationOut(Schema):
+    id: int
+    proposal_id: int
+    title: str
+    body: str
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+class SupervisionIn(Schema):
+    kind: Literal["symposium", "research", "inspection", "meeting", "visit"] = Field(
+        description=(
+            "symposium 协商座谈；research 专题调研；inspection 实地视察；meeting 督办会议；visit 走访承办单位"
+        )
+    )
+    held_on: dt.date
+    note: str = Field("", max_length=5000)
+
+
+class KeyCloseIn(Schema):
+    summary: str = Field(min_length=1, max_length=10000, description="督办总结")

@@ -125,6 +125,24 @@ ENDPOINTS = {
     "due": ("get", "/api/v1/proposals/due", None, "all200"),
     "statistics": ("get", "/api/v1/proposals/statistics", None, "office200"),
     "review_desk": ("get", "/api/v1/proposals/review-desk", None, {"zhang_min": 200, "*": 403}),
+    "settings": ("get", "/api/v1/proposals/settings", None, "business200"),
+    "settings_update": (
+        "patch",
+        "/api/v1/proposals/settings",
+        {"reply_months": 3},
+        {"zhang_min": 200, "*": 403},
+    ),
+    "key_list": ("get", "/api/v1/proposals/key-proposals", None, "office200"),
+    "excellent_list": ("get", "/api/v1/proposals/excellent?year=2026", None, "office200"),
+    "notifications": ("get", "/api/v1/proposals/notifications", None, "all200"),
+    # Visible to the office, but not a designated key proposal: 409 `blocked`.
+    "key_supervision": (
+        "post",
+        "/api/v1/proposals/{p}/key/supervision",
+        {"kind": "visit", "held_on": "2026-11-20"},
+        {"zhang_min": 409},
+    ),
+    "key_close": ("post", "/api/v1/proposals/{p}/key/close", {"summary": "督办完成"}, {"zhang_min": 409}),
 }
 ADMINS = {"sysadmin", "secadmin", "auditadmin"}
 

@@ -270,3 +270,53 @@ def test_upload_attachment(world, api_for, settings, tmp_path):
     )
     assert bad.status_code == 422
     assert api_for(world.li_na).get(f"{BASE}/{p.pk}").status_code == 404
+
+
+def test_settings_are_changed_by_the_office_and_audited(world, api_for):
+    from tongxin.audit.models import SecurityEvent
+
+    office = api_for(world.zhang_min)
+    assert office.get(f"{BASE}/settings").json()["result_classes"]["C"] == "留作参考的"
+    r = office.patch(f"{BASE}/settings", {"reply_months": 2, "result_class_scheme": 4})
+    assert r.status_code == 200
+    assert (r.json()["reply_months"], sorted(r.json()["result_classes"])) == (2, ["A", "B", "C", "D"])
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.CONFIG_CHANGED).latest("id")
+    assert event.username == world.zhang_min.username
+    assert event.details["after"] == {"reply_months": 2, "result_class_scheme": 4}
+    bad = office.patch(f"{BASE}/settings", {"reply_months": 0, "number_format": "{nomber}"})
+    assert bad.status_code == 422
+    assert set(bad.json()["fields"]) == {"reply_months", "number_format"}
+
+
+def test_key_list_notifications_and_supervision(world, api_for, django_capture_on_commit_callbacks):
+    cast = make_cast(world)
+    office = api_for(world.zhang_min)
+    p = joint_proposal(cast, State.ASSIGNED)
+    act(p, "designate_key", world.zhang_min, step="nominate", reason="关注度高")
+    with django_capture_on_commit_callbacks(execute=True):
+        act(
+            p,
+            "designate_key",
+            world.zhang_min,
+            step="decide",
+            approve=True,
+            supervising_leader="孙立",
+            mode="lead",
+        )
+    listing = office.get(f"{BASE}/key-proposals", session=world.session.pk).json()
+    assert [(i["proposal_id"], i["status"], i["mode"]) for i in listing["items"]] == [
+        (p.pk, "designated", "lead")
+    ]
+    assert listing["filed"] == 1
+    r = office.post(
+        f"{BASE}/{p.pk}/key/supervision", {"kind": "visit", "held_on": "2026-11-20", "note": "走访"}
+    )
+    assert r.status_code == 201
+    r = office.post(f"{BASE}/{p.pk}/key/close", {"summary": "督办完成"})
+    assert r.json()["status"] == "closed"
+    member = api_for(world.wang_wei)
+    notices = member.get(f"{BASE}/notifications", unread=True).json()
+    assert any("重点提案" in n["title"] for n in notices)
+    assert member.post(f"{BASE}/notifications/{notices[0]['id']}/read").status_code == 204
+    assert api_for(world.li_na).post(f"{BASE}/notifications/{notices[0]['id']}/read").status_code == 404
+    assert len(member.get(f"{BASE}/notifications", unread=True).json()) == len(notices) - 1

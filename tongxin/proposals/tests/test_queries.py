@@ -94,3 +94,26 @@ def test_todos_for_each_role(world):
     assert replied.pk
     # Each item points somewhere real: the proposals API until the pages land.
     assert all(t.url.startswith("/api/v1/proposals") for t in queries.todos_for(world.zhang_min))
+
+
+def test_daily_sweep_reminds_units_once(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from tongxin.proposals.models import Notification
+
+    cast = make_cast(world)
+    with time_machine.travel(dt.datetime(2026, 2, 12, 9, 0, tzinfo=dt.UTC)):
+        p = joint_proposal(cast, State.IN_HANDLING)  # reply due 12 May 2026
+    out = StringIO()
+    call_command("proposals_sweep", date="2026-05-13", stdout=out)
+    assert out.getvalue().strip() == "2026-05-13: 2"  # the lead unit's staff and the proposal office
+    overdue = Notification.objects.filter(proposal=p, key__startswith="overdue:")
+    assert set(overdue.values_list("recipient_id", flat=True)) == {cast.lead_staff.pk, world.zhang_min.pk}
+    call_command("proposals_sweep", date="2026-05-13", stdout=StringIO())
+    assert overdue.count() == 2
+    call_command("proposals_sweep", date="2026-05-01", stdout=StringIO())
+    assert Notification.objects.filter(
+        proposal=p, key__startswith="due_soon:", recipient=cast.lead_staff
+    ).exists()
