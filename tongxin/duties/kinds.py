@@ -1,7 +1,13 @@
 """The kinds of duty event the platform records (domain.md §4.1 rule 49: what a 履职档案 holds).
 
 Scoring rules (per committee and year) match on `kind`, the member's `role` in it and the event's
-`attributes` (level of adoption, level of instruction, kind of meeting, …).
+`attributes` (level of adoption, level of instruction, kind of meeting, …). The conventions the
+presets match on (duties/presets.py):
+  meetings      attributes.meeting_kind (plenary, standing, chairs, …), .sittings, .full, .offsite
+  proposals     role = first_proposer / co_signer / collective; attributes.signers
+  opinions      attributes.level = committee / city / provincial / national
+  speeches      attributes.mode = written / oral; attributes.meeting_kind
+  commendations attributes.level = national / provincial / prefecture / county
 """
 
 from __future__ import annotations
