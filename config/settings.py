@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "tongxin.todos",
     "tongxin.proposals",
     "tongxin.duties",
+    "tongxin.opinions",
+    "tongxin.meetings",
     "tongxin.demo",
 ]
 
