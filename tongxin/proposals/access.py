@@ -17,7 +17,7 @@ from tongxin.core.errors import Forbidden, NotFound
 from tongxin.core.roles import OFFICE_ROLES, Role
 
 from .models import Assignment, Proposal, Proposer
-from .workflow import State
+from .workflow import FILED_STATES, State
 
 
 def is_business_user(user: Any) -> bool:
@@ -54,6 +54,12 @@ def proposals_visible_to(user: Any) -> QuerySet[Proposal]:
     if sees_whole_committee(user):
         own |= ~Q(state=State.DRAFT)
     return Proposal.objects.filter(own, committee_id=user.committee_id)
+
+
+def public_proposals(committee_id: int) -> QuerySet[Proposal]:
+    """What the public tracking page may list: filed proposals whose replies are all marked 公开.
+    The page shows their status timeline and released reply, never proposer or contact data."""
+    return Proposal.objects.filter(committee_id=committee_id, state__in=FILED_STATES, is_public=True)
 
 
 def get_proposal_for_user(user: Any, pk: int) -> Proposal:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -293,6 +293,44 @@ def upload_attachment(
             "size": attachment.size,
         },
     )
+
+
+@router.get(
+    "/{int:proposal_id}/attachments", response={200: list[dict[str, Any]], **ERRORS}, summary="附件列表"
+)
+def list_attachments(request: HttpRequest, proposal_id: int) -> list[dict[str, Any]]:
+    """The proposal's attachments (names as uploaded; stored under server-generated names)."""
+    proposal = access.get_proposal_for_user(_user(request), proposal_id)
+    return [
+        {"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size}
+        for a in proposal.attachments.all()
+    ]
+
+
+@router.get(
+    "/{int:proposal_id}/attachments/{int:attachment_id}", response={200: None, **ERRORS}, summary="下载附件"
+)
+def download_attachment(request: HttpRequest, proposal_id: int, attachment_id: int) -> FileResponse:
+    """The file itself, sent as a download; each download is recorded in the security log."""
+    proposal = access.get_proposal_for_user(_user(request), proposal_id)
+    attachment = services.attachment_download(
+        proposal=proposal, actor=_user(request), attachment_id=attachment_id, request=request
+    )
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.original_name,
+        content_type=attachment.content_type,
+    )
+
+
+@router.post("/{int:proposal_id}/reply-letter", response={200: ProposalOut, **ERRORS}, summary="上传答复函")
+def upload_reply_letter(request: HttpRequest, proposal_id: int, file: File[UploadedFile]) -> dict[str, Any]:
+    """The lead (or separate) unit attaches its signed, stamped reply letter (PDF, JPG or PNG) to this
+    round's reply before the office approves it."""
+    proposal = access.get_proposal_for_user(_user(request), proposal_id)
+    services.reply_letter_attach(proposal=proposal, actor=_user(request), upload=file)
+    return _detail(request, proposal_id)
 
 
 def _action_endpoint(name: str, schema: type[Schema]) -> Callable[..., dict[str, Any]]:

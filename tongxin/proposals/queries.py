@@ -278,6 +278,7 @@ def detail(user: Any, p: Proposal) -> dict[str, Any]:
                 "contact_name": r.contact_name,
                 "contact_phone": r.contact_phone,
                 "publicity": r.publicity,
+                "has_letter": bool(r.letter),
                 "approved_at": r.approved_at,
             }
             for r in replies

@@ -264,6 +264,7 @@ class ReplyOut(Schema):
     contact_name: str | None
     contact_phone: str | None
     publicity: str
+    has_letter: bool
     approved_at: dt.datetime | None
 
 

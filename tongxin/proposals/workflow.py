@@ -23,7 +23,11 @@ Multi-party steps: an action whose step needs several parties (every unit signs 
 countersigns, every proposer rates, every separate unit replies) moves the proposal to `target` only
 when the last party has acted; until then the proposal stays where it is. Actions in `STAYING_ACTIONS`
 never move it: they add a record (a co-signature, a progress note, a key-proposal decision) in the
-state(s) they list, and their `target` is the state they belong to.
+state(s) they list; their `target` is only nominal (a state they apply in, so the system check sees a
+real state). The service refuses any move that is neither "stay" nor the table's target.
+
+Guards that need the actor or the payload (whose co-signature, which unit, which reply) run in the
+service's handler for the action, after the compare-and-swap, and refuse with 409 `blocked`.
 """
 
 from __future__ import annotations

@@ -9,17 +9,20 @@ from .config import class_labels, proposal_settings_update, settings_for
 from .drafting import proposal_create, proposal_edit, proposal_review_edit, proposal_update_draft
 from .followups import (
     attachment_add,
+    attachment_download,
     followup_complete,
     key_proposal_close,
     key_supervision_add,
     notification_mark_read,
     proposal_ratings_close,
     proposals_sweep,
+    reply_letter_attach,
 )
 from .transition import group_raters, proposal_transition
 
 __all__ = [
     "attachment_add",
+    "attachment_download",
     "class_labels",
     "followup_complete",
     "group_raters",
@@ -34,5 +37,6 @@ __all__ = [
     "proposal_transition",
     "proposal_update_draft",
     "proposals_sweep",
+    "reply_letter_attach",
     "settings_for",
 ]

@@ -15,6 +15,8 @@ from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tongxin.audit.models import SecurityEvent
+from tongxin.audit.services import security_event_record
 from tongxin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tongxin.core.roles import Role
 
@@ -112,6 +114,74 @@ def attachment_add(*, proposal: Proposal, actor: Any, upload: UploadedFile) -> A
             data={"attachment_id": attachment.pk, "name": original, "size": len(data)},
         )
     return attachment
+
+
+def attachment_download(
+    *, proposal: Proposal, actor: Any, attachment_id: int, request: Any = None
+) -> Attachment:
+    """An attachment of a proposal the actor may read; every download is in the security log."""
+    if not access.can_view(actor, proposal):
+        raise NotFound(_("附件不存在。"))
+    attachment = Attachment.objects.filter(pk=attachment_id, proposal=proposal).first()
+    if attachment is None:
+        raise NotFound(_("附件不存在。"))
+    security_event_record(
+        kind=SecurityEvent.Kind.DOWNLOAD,
+        request=request,
+        actor=actor,
+        target=f"proposals.Attachment:{attachment.pk}",
+        details={"proposal_id": proposal.pk, "name": attachment.original_name},
+    )
+    return attachment
+
+
+# The signed reply letter is a scan or a PDF (rule 25: 审签、加盖公章).
+LETTER_KINDS = {"pdf", "jpg", "png"}
+
+
+def reply_letter_attach(*, proposal: Proposal, actor: Any, upload: UploadedFile) -> Reply:
+    """Attach the signed, stamped reply letter to the unit's reply of the current round, before the
+    office approves it."""
+    if not access.can_answer_as_unit(actor, proposal):
+        raise Forbidden(_("只有主办或分办单位可以上传答复函。"))
+    reply = (
+        Reply.objects.filter(
+            proposal=proposal,
+            round=proposal.round,
+            assignment__unit_id=actor.handling_unit_id,
+            assignment__is_active=True,
+        )
+        .select_related("assignment")
+        .first()
+    )
+    if reply is None:
+        raise Conflict(_("请先拟写答复，再上传答复函。"), code="blocked")
+    if reply.approved_at is not None:
+        raise Conflict(_("答复已审核通过，不能再更换答复函。"), code="blocked")
+    conf = settings_for(proposal.committee_id)
+    limit = conf.attachment_max_mb * 1024 * 1024
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        message = _("文件不能超过 %(n)d MB。") % {"n": conf.attachment_max_mb}
+        raise Invalid(message, {"file": [message]})
+    kind = sniff(data)
+    if kind not in LETTER_KINDS:
+        message = _("答复函只接受 PDF、JPG 或 PNG 文件。")
+        raise Invalid(message, {"file": [message]})
+    with transaction.atomic():
+        reply.letter.save(f"{uuid.uuid4().hex}.{kind}", ContentFile(data), save=False)
+        Reply.objects.filter(pk=reply.pk).update(letter=reply.letter.name, updated_at=timezone.now())
+        ProposalEvent.objects.create(
+            proposal=proposal,
+            actor=actor,
+            name="reply_letter",
+            from_state=proposal.state,
+            to_state=proposal.state,
+            round=proposal.round,
+            data={"reply_id": reply.pk, "size": len(data)},
+        )
+    reply.refresh_from_db()
+    return reply
 
 
 def key_supervision_add(

@@ -111,6 +111,7 @@ ENDPOINTS = {
     # name: (method, path, body, {persona: status}); `{p}` is an IN_HANDLING proposal, `{d}` a draft.
     "detail": ("get", "/api/v1/proposals/{p}", None, {}),
     "events": ("get", "/api/v1/proposals/{p}/events", None, {}),
+    "attachments": ("get", "/api/v1/proposals/{p}/attachments", None, {}),
     "draft_detail": ("get", "/api/v1/proposals/{d}", None, {"wang_wei": 200}),
     "edit": (
         "patch",
@@ -257,3 +258,19 @@ def test_a_replaced_unit_loses_sight_of_the_proposal(people):
     assert access.can_view(users["other_staff"], s.proposal)
     # The replaced assignment is kept for the record.
     assert Assignment.objects.filter(proposal=s.proposal, unit=cast.co_unit, is_active=False).exists()
+
+
+def test_public_tracking_lists_only_replies_marked_public(people):
+    cast, _users = people
+    public = scenario("close", State.EVALUATED, cast).proposal  # REPLY is marked public
+    act(public, "close", cast.world.zhang_min)
+    from .factories import REPLY, joint_proposal
+
+    private = joint_proposal(cast, State.IN_HANDLING)
+    private = act(private, "submit_co_opinion", cast.co_staff, text="同意")
+    private = act(private, "draft_reply", cast.lead_staff, **{**REPLY, "publicity": "not_public"})
+    private = act(private, "countersign", cast.co_staff)
+    private = act(private, "approve_reply", cast.world.zhang_min)
+    ids = set(access.public_proposals(cast.world.committee.pk).values_list("pk", flat=True))
+    assert ids == {public.pk}
+    assert not access.public_proposals(cast.world.sibling.pk).exists()

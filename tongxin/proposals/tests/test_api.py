@@ -320,3 +320,59 @@ def test_key_list_notifications_and_supervision(world, api_for, django_capture_o
     assert member.post(f"{BASE}/notifications/{notices[0]['id']}/read").status_code == 204
     assert api_for(world.li_na).post(f"{BASE}/notifications/{notices[0]['id']}/read").status_code == 404
     assert len(member.get(f"{BASE}/notifications", unread=True).json()) == len(notices) - 1
+
+
+def _token_client(user):
+    from django.test import Client
+
+    from .factories import PASSWORD
+
+    client = Client()
+    token = client.post(
+        "/api/v1/auth/token",
+        {"username": user.username, "password": PASSWORD},
+        content_type="application/json",
+    ).json()["token"]
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+
+def test_attachment_download_is_audited_and_scoped(world, api_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongxin.audit.models import SecurityEvent
+    from tongxin.proposals import services
+
+    settings.MEDIA_ROOT = tmp_path
+    p = draft(world)
+    attachment = services.attachment_add(
+        proposal=p, actor=world.wang_wei, upload=SimpleUploadedFile("数据.pdf", b"%PDF-1.4 data")
+    )
+    act(p, "submit", world.wang_wei)
+    listing = api_for(world.zhang_min).get(f"{BASE}/{p.pk}/attachments").json()
+    assert [a["name"] for a in listing] == ["数据.pdf"]
+    client, headers = _token_client(world.zhang_min)
+    r = client.get(f"{BASE}/{p.pk}/attachments/{attachment.pk}", **headers)
+    assert r.status_code == 200
+    assert b"".join(r.streaming_content) == b"%PDF-1.4 data"
+    event = SecurityEvent.objects.filter(kind=SecurityEvent.Kind.DOWNLOAD).latest("id")
+    assert (event.username, event.target) == ("zhangmin", f"proposals.Attachment:{attachment.pk}")
+    assert api_for(world.outsider).get(f"{BASE}/{p.pk}/attachments/{attachment.pk}").status_code == 404
+    assert api_for(world.zhang_min).get(f"{BASE}/{p.pk}/attachments/999999").status_code == 404
+
+
+def test_reply_letter_is_uploaded_by_the_replying_unit(world, api_for, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    cast = make_cast(world)
+    p = joint_proposal(cast, State.REPLY_DRAFTED)
+    lead_client, lead_headers = _token_client(cast.lead_staff)
+    url = f"{BASE}/{p.pk}/reply-letter"
+    r = lead_client.post(url, {"file": SimpleUploadedFile("答复函.pdf", b"%PDF-1.4 signed")}, **lead_headers)
+    assert r.status_code == 200, r.content
+    assert r.json()["replies"][0]["has_letter"] is True
+    docx = lead_client.post(url, {"file": SimpleUploadedFile("答复函.docx", b"PK\x03\x04")}, **lead_headers)
+    assert docx.status_code == 422
+    co_client, co_headers = _token_client(cast.co_staff)
+    r = co_client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}, **co_headers)
+    assert r.status_code == 403
