@@ -170,6 +170,9 @@ class ApiToken(models.Model):
         verbose_name = _("接口令牌")
         verbose_name_plural = _("接口令牌")
 
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
+
 
 class PasswordHistory(models.Model):
     """Earlier password hashes, so a user cannot go back to one of the last few (等保 L3 8.1.4.1a)."""
@@ -180,6 +183,9 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class UserEvent(EventBase):

@@ -17,6 +17,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -34,6 +35,9 @@ from . import access
 from .models import ApiToken, PasswordHistory, User, UserEvent, UserRole
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.@-]{3,40}$")
+FULL_NAME_MAX = 30  # User.full_name
+NOTE_MAX = 500
+EMAIL_MAX = 254  # User.email
 
 # Which account kinds may hold which roles. Administrators hold exactly one administrator role and
 # nothing else (三员分立: "none does business work").
@@ -91,6 +95,7 @@ def login_attempt(*, request: HttpRequest, username: str, password: str) -> User
             request=request,
             username=username,
             outcome=SecurityEvent.Outcome.FAILURE,
+            committee_id=_committee_of_username(username),
         )
         raise LockedOut()
     if user is None or not isinstance(user, User):
@@ -99,9 +104,19 @@ def login_attempt(*, request: HttpRequest, username: str, password: str) -> User
             request=request,
             username=username,
             outcome=SecurityEvent.Outcome.FAILURE,
+            committee_id=_committee_of_username(username),
         )
         raise LoginFailed()
     return user
+
+
+def _committee_of_username(username: str) -> int | None:
+    # A failure against an existing account belongs to that account's committee, so that committee's
+    # audit administrator sees the guessing; an unknown name stays installation-wide (audit.access).
+    committee_id: int | None = (
+        User.objects.filter(username=username).values_list("committee_id", flat=True).first()
+    )
+    return committee_id
 
 
 def login_succeeded(*, request: HttpRequest, user: User, channel: str = "web") -> None:
@@ -112,8 +127,23 @@ def login_succeeded(*, request: HttpRequest, user: User, channel: str = "web") -
 
 
 def logout_recorded(*, request: HttpRequest, user: User, reason: str = "logout") -> None:
+    """Record a sign-out, or the end of a session that reached its absolute lifetime."""
     kind = SecurityEvent.Kind.SESSION_EXPIRED if reason == "expired" else SecurityEvent.Kind.LOGOUT
-    security_event_record(kind=kind, request=request, actor=user)
+    details = {"reason": "absolute"} if reason == "expired" else {}
+    security_event_record(kind=kind, request=request, actor=user, details=details)
+
+
+def session_idle_expired(*, request: HttpRequest, user_id: int, expired_at: datetime) -> None:
+    """Record a session that ended after SESSION_IDLE_MINUTES without a request (等保 L3 8.1.4.1b)."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return
+    security_event_record(
+        kind=SecurityEvent.Kind.SESSION_EXPIRED,
+        request=request,
+        actor=user,
+        details={"reason": "idle", "expired_at": expired_at.isoformat()},
+    )
 
 
 # --- Passwords ------------------------------------------------------------------------------------
@@ -147,14 +177,18 @@ def password_change(
 
 def password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
     """A system administrator resets a password; returns a one-time password to hand over."""
-    _require_manage(actor, user.committee_id)
+    _require_manage(actor, user.committee_id, target=user)
     password = one_time_password()
     with transaction.atomic():
         _set_password(user, password, must_change=True)
         UserEvent.objects.create(user=user, actor=actor, name="password_reset")
         ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
         security_event_record(
-            kind=SecurityEvent.Kind.PASSWORD_RESET, request=request, actor=actor, target=f"user:{user.pk}"
+            kind=SecurityEvent.Kind.PASSWORD_RESET,
+            request=request,
+            actor=actor,
+            target=f"user:{user.pk}",
+            committee_id=user.committee_id,
         )
     return password
 
@@ -222,13 +256,36 @@ def elder_mode_set(*, user: User, enabled: bool) -> None:
 # --- Accounts (system administrator) ------------------------------------------------------------------
 
 
-def _require_manage(actor: User | None, committee_id: int) -> None:
+def _require_manage(actor: User | None, committee_id: int, *, target: User | None = None) -> None:
     if actor is None:  # the `createadmin` command and the demo builder run as the system itself
         return
     if not access.can_manage_accounts(actor):
         raise Forbidden(_("只有系统管理员可以管理账号。"))
     if committee_id not in committee_scope_ids(actor.committee_id):
         raise Forbidden(_("不能管理其他委员会的账号。"))
+    if target is not None and not access.can_manage_account(actor, target):
+        raise Forbidden(
+            _("管理员账号不能在此管理，请由部署人员在服务器上使用 tongxin createadmin 命令维护。")
+        )
+
+
+def _check_email(email: str) -> str:
+    email = email.strip()
+    if len(email) > EMAIL_MAX:
+        raise Invalid(_("账号信息有误。"), {"email": [_("电子邮箱过长。")]})
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise Invalid(_("账号信息有误。"), {"email": [_("电子邮箱格式不正确。")]}) from None
+    return email
+
+
+def _has_other_account(person: Person, user: User | None) -> bool:
+    others = User.objects.filter(person=person)
+    if user is not None:
+        others = others.exclude(pk=user.pk)
+    return others.exists()
 
 
 def _check_kind_links(
@@ -248,7 +305,7 @@ def _check_kind_links(
             errors["person"] = [_("委员账号必须关联委员。")]
         elif person.committee_id != committee.pk:
             errors["person"] = [_("该委员不属于本委员会。")]
-        elif User.objects.filter(person=person).exclude(pk=getattr(user, "pk", None)).exists():
+        elif _has_other_account(person, user):
             errors["person"] = [_("该委员已有账号。")]
     elif person is not None:
         errors["person"] = [_("只有委员账号可以关联委员。")]
@@ -288,14 +345,19 @@ def user_create(
     username = username.strip()
     full_name = full_name.strip()
     errors: dict[str, list[str]] = {}
+    if actor is not None and kind == User.Kind.ADMIN:
+        errors["kind"] = [_("管理员账号只能由部署人员使用 tongxin createadmin 命令创建。")]
     if not USERNAME_PATTERN.match(username):
         errors["username"] = [_("用户名须为 3–40 位字母、数字或 _ . @ -。")]
     elif User.objects.filter(username__iexact=username).exists():
         errors["username"] = [_("用户名已被使用。")]
     if not full_name:
         errors["full_name"] = [_("请填写姓名。")]
+    elif len(full_name) > FULL_NAME_MAX:
+        errors["full_name"] = [_("姓名不能超过 %(n)d 个字。") % {"n": FULL_NAME_MAX}]
     if errors:
         raise Invalid(_("账号信息有误。"), errors)
+    email = _check_email(email)
     _check_kind_links(
         committee=committee, kind=kind, person=person, handling_unit=handling_unit, department=department
     )
@@ -324,7 +386,10 @@ def user_create(
         if default_role:
             UserRole.objects.create(user=user, role=default_role, granted_by=actor)
         UserEvent.objects.create(
-            user=user, actor=actor, name="created", data={"kind": kind, "roles": [default_role] if default_role else []}
+            user=user,
+            actor=actor,
+            name="created",
+            data={"kind": kind, "roles": [default_role] if default_role else []},
         )
         security_event_record(
             kind=SecurityEvent.Kind.ACCOUNT_CREATED,
@@ -332,6 +397,7 @@ def user_create(
             actor=actor,
             target=f"user:{user.pk}",
             details={"username": username, "kind": kind},
+            committee_id=committee.pk,
         )
     return user, one_time
 
@@ -342,19 +408,23 @@ def user_update(
     user: User,
     full_name: str | None = None,
     email: str | None = None,
-    department: OfficeDepartment | None | Any = ...,
-    handling_unit: HandlingUnit | None | Any = ...,
+    department: OfficeDepartment | Any | None = ...,
+    handling_unit: HandlingUnit | Any | None = ...,
     request: HttpRequest | None = None,
 ) -> User:
-    """Edit an account's name, e-mail, department or handling unit."""
-    _require_manage(actor, user.committee_id)
+    """Edit an account's name, e-mail, department or handling unit; an unchanged form writes nothing."""
+    _require_manage(actor, user.committee_id, target=user)
     changes: dict[str, Any] = {}
     if full_name is not None:
         if not full_name.strip():
             raise Invalid(_("账号信息有误。"), {"full_name": [_("请填写姓名。")]})
+        if len(full_name.strip()) > FULL_NAME_MAX:
+            raise Invalid(
+                _("账号信息有误。"), {"full_name": [_("姓名不能超过 %(n)d 个字。") % {"n": FULL_NAME_MAX}]}
+            )
         changes["full_name"] = full_name.strip()
     if email is not None:
-        changes["email"] = email.strip()
+        changes["email"] = _check_email(email)
     new_department = user.department if department is ... else department
     new_unit = user.handling_unit if handling_unit is ... else handling_unit
     _check_kind_links(
@@ -369,6 +439,9 @@ def user_update(
         changes["department"] = department
     if handling_unit is not ...:
         changes["handling_unit"] = handling_unit
+    changes = {field: value for field, value in changes.items() if getattr(user, field) != value}
+    if not changes:
+        return user
     with transaction.atomic():
         for field, value in changes.items():
             setattr(user, field, value)
@@ -381,6 +454,7 @@ def user_update(
             actor=actor,
             target=f"user:{user.pk}",
             details=logged,
+            committee_id=user.committee_id,
         )
     return user
 
@@ -390,7 +464,10 @@ def user_set_active(
 ) -> User:
     """Deactivate or reactivate an account. A deactivated account's sessions and tokens stop working
     at once (ASVS 7.4.2): sessions because inactive users no longer authenticate, tokens by revocation."""
-    _require_manage(actor, user.committee_id)
+    _require_manage(actor, user.committee_id, target=user)
+    note = note.strip()
+    if len(note) > NOTE_MAX:
+        raise Invalid(_("说明过长。"), {"note": [_("说明不能超过 %(n)d 个字。") % {"n": NOTE_MAX}]})
     if user.pk == actor.pk and not active:
         raise Forbidden(_("不能停用自己的账号。"))
     with transaction.atomic():
@@ -414,6 +491,7 @@ def user_set_active(
             actor=actor,
             target=f"user:{user.pk}",
             details={"note": note} if note else {},
+            committee_id=user.committee_id,
         )
     return user
 
@@ -434,7 +512,8 @@ def role_grant(*, actor: User | None, user: User, role: str, request: HttpReques
         raise Invalid(_("角色无效。"), {"role": [_("角色无效。")]})
     if role not in ROLES_FOR_KIND[user.kind]:
         raise Invalid(
-            _("%(kind)s账号不能授予“%(role)s”角色。") % {"kind": user.get_kind_display(), "role": Role(role).label},
+            _("%(kind)s账号不能授予“%(role)s”角色。")
+            % {"kind": user.get_kind_display(), "role": Role(role).label},
             {"role": [_("该类型账号不能授予此角色。")]},
         )
     current = set(user.roles.values_list("role", flat=True))
@@ -447,7 +526,9 @@ def role_grant(*, actor: User | None, user: User, role: str, request: HttpReques
             with transaction.atomic():
                 grant = UserRole.objects.create(user=user, role=role, granted_by=actor)
         except IntegrityError:
-            raise Conflict(_("三员分立：一个账号只能担任一种管理员角色。"), code="admin_roles_separated") from None
+            raise Conflict(
+                _("三员分立：一个账号只能担任一种管理员角色。"), code="admin_roles_separated"
+            ) from None
         UserEvent.objects.create(user=user, actor=actor, name="role_granted", data={"role": role})
         security_event_record(
             kind=SecurityEvent.Kind.ROLE_GRANTED,
@@ -455,6 +536,7 @@ def role_grant(*, actor: User | None, user: User, role: str, request: HttpReques
             actor=actor,
             target=f"user:{user.pk}",
             details={"role": role},
+            committee_id=user.committee_id,
         )
     user.__dict__.pop("role_set", None)
     return grant
@@ -468,6 +550,8 @@ def role_revoke(*, actor: User, user: User, role: str, request: HttpRequest | No
         raise Forbidden(_("不能管理其他委员会的账号。"))
     if user.pk == actor.pk:
         raise Forbidden(_("不能撤销自己的角色。"))
+    if role not in Role.values:
+        raise Invalid(_("角色无效。"), {"role": [_("角色无效。")]})
     with transaction.atomic():
         deleted, _rows = UserRole.objects.filter(user=user, role=role).delete()
         if not deleted:
@@ -479,5 +563,6 @@ def role_revoke(*, actor: User, user: User, role: str, request: HttpRequest | No
             actor=actor,
             target=f"user:{user.pk}",
             details={"role": role},
+            committee_id=user.committee_id,
         )
     user.__dict__.pop("role_set", None)
