@@ -7,6 +7,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
 from tongxin.accounts.models import User
 from tongxin.demo.builder import DEMO_PASSWORD, AlreadyBuilt, build, describe
@@ -24,7 +26,10 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2026)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        call_command("migrate", interactive=False, verbosity=0)
+        executor = MigrationExecutor(connection)
+        if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+            self.stdout.write("正在迁移数据库……")
+            call_command("migrate", interactive=False, verbosity=0)
         try:
             result = build(scale_name="county", seed=options["seed"], demo_accounts=True)
         except AlreadyBuilt:
