@@ -11,5 +11,6 @@ urlpatterns = [
     path("members/", include("tongxin.members.urls")),
     path("audit/", include("tongxin.audit.urls")),
     path("calendar/", include("tongxin.core.urls")),
+    path("opinions/", include("tongxin.opinions.urls")),
     path("api/v1/", api.urls),
 ]
