@@ -376,3 +376,19 @@ def test_reply_letter_is_uploaded_by_the_replying_unit(world, api_for, settings,
     co_client, co_headers = _token_client(cast.co_staff)
     r = co_client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.4")}, **co_headers)
     assert r.status_code == 403
+
+
+def test_review_desk_and_statistics_use_a_bounded_number_of_queries(
+    world, api_for, django_assert_max_num_queries
+):
+    cast = make_cast(world)
+    for i in range(6):
+        act(draft(world, title=f"关于完善第{i}片区公厕指引系统的建议"), "submit", world.wang_wei)
+    joint_proposal(cast, State.REPLIED)
+    office = api_for(world.zhang_min)
+    with django_assert_max_num_queries(15):
+        rows = office.get(f"{BASE}/review-desk", session=world.session.pk).json()["items"]
+    assert len(rows) == 6
+    assert all(row["similar"] for row in rows)
+    with django_assert_max_num_queries(15):
+        assert office.get(f"{BASE}/statistics", session=world.session.pk).status_code == 200
