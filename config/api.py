@@ -19,6 +19,8 @@ from tongxin.audit.api import router as audit_router
 from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
 from tongxin.members.api import router as members_router
+from tongxin.opinions.api import bulletins_router as opinion_bulletins_router
+from tongxin.opinions.api import router as opinions_router
 from tongxin.org.api import router as org_router
 from tongxin.proposals.api import router as proposals_router
 
@@ -87,3 +89,5 @@ api.add_router("/members", members_router, tags=["委员"])
 api.add_router("/calendar", core_router, tags=["工作日历"])
 api.add_router("/audit", audit_router, tags=["安全审计"])
 api.add_router("/proposals", proposals_router, tags=["提案"])
+api.add_router("/opinions", opinions_router, tags=["社情民意信息"])
+api.add_router("/bulletins", opinion_bulletins_router, tags=["社情民意刊物"])
