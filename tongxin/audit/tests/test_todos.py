@@ -13,10 +13,14 @@ from tongxin.audit.services import security_event_record
 
 def test_audit_admin_sees_recent_lockouts_and_denials(world, client_for):
     with time_machine.travel(timezone.now() - dt.timedelta(days=10), tick=False):
-        security_event_record(kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk)
+        security_event_record(
+            kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk
+        )
     assert todos_for(world.auditadmin) == []
     for _ in range(2):
-        security_event_record(kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk)
+        security_event_record(
+            kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk
+        )
     security_event_record(kind="access_denied", actor=world.zhang_min, outcome="failure")
     security_event_record(kind="access_denied", actor=world.outsider, outcome="failure")  # not theirs
     items = todos_for(world.auditadmin)
@@ -28,6 +32,8 @@ def test_audit_admin_sees_recent_lockouts_and_denials(world, client_for):
 
 
 def test_nobody_else_gets_audit_items(world):
-    security_event_record(kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk)
+    security_event_record(
+        kind="lockout", username="wangwei", outcome="failure", committee_id=world.committee.pk
+    )
     for persona in ("sysadmin", "secadmin", "zhang_min", "wang_wei"):
         assert todos_for(getattr(world, persona)) == []
