@@ -6,6 +6,8 @@ answers 404.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Model
@@ -71,6 +73,20 @@ def _account(request: HttpRequest, user_id: int) -> User:
     return queries.users_filtered(User.objects.filter(pk=account.pk), queries.UserFilter()).get()
 
 
+# The service names the linked objects; the API's bodies carry their ids.
+API_FIELDS = {"person": "person_id", "handling_unit": "handling_unit_id", "department": "department_id"}
+
+
+@contextmanager
+def _api_field_names() -> Iterator[None]:
+    """Report a service's field errors under the names the request body used."""
+    try:
+        yield
+    except Invalid as exc:
+        fields = {API_FIELDS.get(name, name): messages for name, messages in exc.fields.items()}
+        raise Invalid(exc.message, fields, code=exc.code) from None
+
+
 def _in_committee(model: type[Model], pk: int | None, committee: Committee, field: str) -> Any:
     """An org or members object of `committee` by id; anything else is "not found" for this field."""
     if pk is None:
@@ -112,18 +128,21 @@ def user_create(request: HttpRequest, payload: UserCreateIn) -> Status[User]:
     committee = queries.committees_administered_by(request.user).filter(pk=committee_id).first()
     if committee is None:
         raise NotFound(_("委员会不存在。"))
-    user, password = services.user_create(
-        actor=request.user,  # type: ignore[arg-type]
-        committee=committee,
-        username=payload.username,
-        full_name=payload.full_name,
-        kind=payload.kind,
-        email=payload.email,
-        person=_in_committee(Person, payload.person_id, committee, "person_id"),
-        handling_unit=_in_committee(HandlingUnit, payload.handling_unit_id, committee, "handling_unit_id"),
-        department=_in_committee(OfficeDepartment, payload.department_id, committee, "department_id"),
-        request=request,
-    )
+    with _api_field_names():
+        user, password = services.user_create(
+            actor=request.user,  # type: ignore[arg-type]
+            committee=committee,
+            username=payload.username,
+            full_name=payload.full_name,
+            kind=payload.kind,
+            email=payload.email,
+            person=_in_committee(Person, payload.person_id, committee, "person_id"),
+            handling_unit=_in_committee(
+                HandlingUnit, payload.handling_unit_id, committee, "handling_unit_id"
+            ),
+            department=_in_committee(OfficeDepartment, payload.department_id, committee, "department_id"),
+            request=request,
+        )
     created = _account(request, user.pk)
     created.one_time_password = password  # type: ignore[attr-defined]
     return Status(201, created)
@@ -155,7 +174,8 @@ def user_update(request: HttpRequest, user_id: int, payload: UserPatchIn) -> Use
         changes["handling_unit"] = _in_committee(
             HandlingUnit, sent["handling_unit_id"], account.committee, "handling_unit_id"
         )
-    services.user_update(actor=request.user, user=account, request=request, **changes)  # type: ignore[arg-type]
+    with _api_field_names():
+        services.user_update(actor=request.user, user=account, request=request, **changes)  # type: ignore[arg-type]
     return _account(request, user_id)
 
 
