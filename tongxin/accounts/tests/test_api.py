@@ -169,6 +169,7 @@ def test_patch_refuses_a_unit_account_without_a_unit(world, api_for):
         f"/api/v1/users/{world.zhou_qiang.pk}", {"handling_unit_id": None}
     )
     assert response.status_code == 422
+    assert list(response.json()["fields"]) == ["handling_unit_id"]
     world.zhou_qiang.refresh_from_db()
     assert world.zhou_qiang.handling_unit == world.unit
 
