@@ -291,4 +291,5 @@ TODO_PROVIDERS = [
     "tongxin.org.queries.todos_for",
     "tongxin.members.queries.todos_for",
     "tongxin.audit.queries.todos_for",
+    "tongxin.opinions.queries.todos_for",
 ]

@@ -31,6 +31,12 @@ NAVIGATION: tuple[NavItem, ...] = (
         frozenset({Role.SYSTEM_ADMIN, Role.MEMBER_AFFAIRS, Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER}),
         "org",
     ),
+    NavItem(
+        _("社情民意"),
+        "opinions:list",
+        frozenset({Role.MEMBER, Role.INFORMATION_OFFICE, Role.LEADER, Role.INVITED_INFORMANT}),
+        "opinion",
+    ),
     NavItem(_("工作日历"), "core:calendar", frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN}), "calendar"),
     NavItem(_("账号管理"), "accounts:user_list", frozenset({Role.SYSTEM_ADMIN}), "key"),
     NavItem(_("角色授权"), "accounts:role_list", frozenset({Role.SECURITY_ADMIN}), "shield"),

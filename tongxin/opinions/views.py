@@ -24,7 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongxin.accounts.models import User
 from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
-from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
+from tongxin.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 
@@ -113,18 +113,21 @@ def opinion_new(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         try:
             report = services.opinion_create(actor=user, **form.service_kwargs())
-            if "submit" in request.POST:
-                services.opinion_transition(report=report, name="submit", actor=user)
+        except Invalid as exc:
+            add_service_errors(form, exc)
+        else:
+            # A form sent twice (a double tap) finds the first report: show it, never submit it twice.
+            if "submit" in request.POST and report.state in EDITABLE_STATES:
+                try:
+                    services.opinion_transition(report=report, name="submit", actor=user)
+                except Invalid as exc:
+                    # The draft is saved but cannot go yet: continue on its edit page with the reason.
+                    messages.error(request, exc.message)
+                    return redirect("opinions:edit", pk=report.pk)
                 messages.success(request, _("已报送信息科。"))
             else:
                 messages.success(request, _("草稿已保存。"))
             return redirect("opinions:detail", pk=report.pk)
-        except Invalid as exc:
-            add_service_errors(form, exc)
-            if "report" in locals():
-                # The draft was saved but not submitted: continue on its edit page.
-                messages.error(request, exc.message)
-                return redirect("opinions:edit", pk=report.pk)
     return render(request, "opinions/form.html", {"form": form, "limit": limit}, status=422)
 
 
@@ -162,6 +165,10 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except Invalid as exc:
             add_service_errors(form, exc)
             status = 422
+        except (Conflict, NotFound) as exc:
+            # Someone acted first (the office returned or the author withdrew it elsewhere).
+            messages.error(request, exc.message)
+            return redirect("opinions:detail", pk=pk)
     elif request.method == "POST":
         status = 422
     context = {"form": form, "report": report, "limit": limit}
