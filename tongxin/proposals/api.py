@@ -13,6 +13,7 @@ from typing import Any
 
 from django.http import FileResponse, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
@@ -90,7 +91,7 @@ def list_proposals(request: HttpRequest, filters: Query[ListQuery]) -> dict[str,
 def list_categories(request: HttpRequest) -> list[Any]:
     """The committee's category tree (areas have no parent)."""
     if not access.is_business_user(request.user):
-        raise Forbidden("管理员不办理提案业务。")
+        raise Forbidden(_("管理员不办理提案业务。"))
     services.settings_for(_user(request).committee_id)
     from .models import ProposalCategory
 
@@ -101,7 +102,7 @@ def list_categories(request: HttpRequest) -> list[Any]:
 def list_rejection_reasons(request: HttpRequest) -> list[Any]:
     """The committee's code list of reasons not to file (rule 13)."""
     if not access.is_business_user(request.user):
-        raise Forbidden("管理员不办理提案业务。")
+        raise Forbidden(_("管理员不办理提案业务。"))
     services.settings_for(_user(request).committee_id)
     from .models import RejectionReason
 
@@ -114,9 +115,9 @@ def statistics(request: HttpRequest, session: int | None = None, year: int | Non
     satisfaction and overdue, in total and by unit, category, sector, participating unit and special
     committee."""
     if not access.can_see_statistics(request.user):
-        raise Forbidden("只有机关工作人员和领导可以查看提案统计。")
+        raise Forbidden(_("只有机关工作人员和领导可以查看提案统计。"))
     if year is not None and not 2000 <= year <= 2100:
-        raise Invalid("年度有误。", {"year": ["年度有误。"]})
+        raise Invalid(_("年度有误。"), {"year": [_("年度有误。")]})
     return queries.statistics(committee_id=_user(request).committee_id, session_id=session, year=year)
 
 
@@ -145,7 +146,7 @@ def due(request: HttpRequest) -> dict[str, Any]:
 def review_desk(request: HttpRequest, session: int | None = None, after: int | None = None) -> dict[str, Any]:
     """Proposals waiting for review, each with similar proposals of the same session beside it."""
     if not access.is_proposal_office(request.user):
-        raise Forbidden("只有提案工作人员可以使用审查台。")
+        raise Forbidden(_("只有提案工作人员可以使用审查台。"))
     rows = queries.review_desk(request.user, session_id=session, after=after)
     return {"items": rows, "next_after": rows[-1]["id"] if len(rows) == 50 else None}
 
@@ -161,7 +162,7 @@ def _settings_out(request: HttpRequest) -> dict[str, Any]:
 def get_settings(request: HttpRequest) -> dict[str, Any]:
     """The committee's proposal rules: deadlines, classes, shares, limits."""
     if not access.is_business_user(_user(request)):
-        raise Forbidden("管理员不办理提案业务。")
+        raise Forbidden(_("管理员不办理提案业务。"))
     return _settings_out(request)
 
 
@@ -180,7 +181,7 @@ def update_settings(request: HttpRequest, payload: SettingsIn) -> dict[str, Any]
 def key_proposal_list(request: HttpRequest, session: int | None = None) -> dict[str, Any]:
     """Candidates and decided key proposals, with the share guide (about 6% of filed)."""
     if not access.sees_whole_committee(_user(request)):
-        raise Forbidden("只有机关工作人员和领导可以查看重点提案名单。")
+        raise Forbidden(_("只有机关工作人员和领导可以查看重点提案名单。"))
     return queries.key_proposals(_user(request), session_id=session)
 
 
@@ -188,9 +189,9 @@ def key_proposal_list(request: HttpRequest, session: int | None = None) -> dict[
 def excellent_list(request: HttpRequest, year: int) -> dict[str, Any]:
     """The year's nominations and selections for the commendation, with the share guide (about 5%)."""
     if not access.sees_whole_committee(_user(request)):
-        raise Forbidden("只有机关工作人员和领导可以查看优秀提案名单。")
+        raise Forbidden(_("只有机关工作人员和领导可以查看优秀提案名单。"))
     if not 2000 <= year <= 2100:
-        raise Invalid("年度有误。", {"year": ["年度有误。"]})
+        raise Invalid(_("年度有误。"), {"year": [_("年度有误。")]})
     return queries.excellent_list(_user(request), year=year)
 
 
@@ -367,4 +368,4 @@ for _name, _t in TRANSITIONS.items():
 def unknown_action(request: HttpRequest, proposal_id: int, action: str) -> Any:
     """Any other action name: 404 `unknown_action`."""
     access.get_proposal_for_user(request.user, proposal_id)
-    raise NotFound("没有这个操作。", code="unknown_action")
+    raise NotFound(_("没有这个操作。"), code="unknown_action")

@@ -93,7 +93,7 @@ def attachment_add(*, proposal: Proposal, actor: Any, upload: UploadedFile) -> A
     if kind is None:
         message = _("只接受 PDF、Word（docx）、Excel（xlsx）、JPG 和 PNG 文件。")
         raise Invalid(message, {"file": [message]})
-    original = (upload.name or "").rsplit("/", 1)[-1][:120] or f"附件.{kind}"
+    original = (upload.name or "").rsplit("/", 1)[-1][:120] or f"{_('附件')}.{kind}"
     with transaction.atomic():
         attachment = Attachment(
             proposal=proposal,
