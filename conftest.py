@@ -52,7 +52,12 @@ def _member(committee, term, sector, name, username, party=None):
     )
     Membership.objects.create(person=person, term=term, sector=sector, participating_unit=party)
     user, _ = user_create(
-        actor=None, committee=committee, username=username, full_name=name, kind="member", person=person,
+        actor=None,
+        committee=committee,
+        username=username,
+        full_name=name,
+        kind="member",
+        person=person,
         password=PASSWORD,
     )
     return user
@@ -62,7 +67,13 @@ def _staff(committee, username, name, kind, roles, **links):
     from tongxin.accounts.services import role_grant, user_create
 
     user, _ = user_create(
-        actor=None, committee=committee, username=username, full_name=name, kind=kind, password=PASSWORD, **links
+        actor=None,
+        committee=committee,
+        username=username,
+        full_name=name,
+        kind=kind,
+        password=PASSWORD,
+        **links,
     )
     for role in roles:
         role_grant(actor=None, user=user, role=role)
@@ -76,9 +87,15 @@ def world(db) -> World:
     from tongxin.org.models import Committee, HandlingUnit, ParticipatingUnit, PlenarySession, Sector, Term
 
     city = Committee.objects.create(name="兰州市", level="prefecture", short_name="市政协")
-    committee = Committee.objects.create(name="兰州市城关区", level="county", short_name="区政协", parent=city)
-    sibling = Committee.objects.create(name="兰州市七里河区", level="county", short_name="区政协", parent=city)
-    term = Term.objects.create(committee=committee, number=10, starts_on=dt.date(2022, 1, 10), is_current=True)
+    committee = Committee.objects.create(
+        name="兰州市城关区", level="county", short_name="区政协", parent=city
+    )
+    sibling = Committee.objects.create(
+        name="兰州市七里河区", level="county", short_name="区政协", parent=city
+    )
+    term = Term.objects.create(
+        committee=committee, number=10, starts_on=dt.date(2022, 1, 10), is_current=True
+    )
     tz = timezone.get_current_timezone()
     session = PlenarySession.objects.create(
         term=term,
@@ -89,9 +106,13 @@ def world(db) -> World:
         proposal_deadline=dt.datetime(2026, 1, 13, 20, 0, tzinfo=tz),
     )
     sector = Sector.objects.create(term=term, name="经济界", position=1)
-    party = ParticipatingUnit.objects.create(committee=committee, name="九三学社", short_name="九三学社", kind="democratic_party")
+    party = ParticipatingUnit.objects.create(
+        committee=committee, name="九三学社", short_name="九三学社", kind="democratic_party"
+    )
     unit = HandlingUnit.objects.create(committee=committee, name="城关区交通运输局", short_name="区交通局")
-    sibling_term = Term.objects.create(committee=sibling, number=10, starts_on=dt.date(2022, 1, 10), is_current=True)
+    sibling_term = Term.objects.create(
+        committee=sibling, number=10, starts_on=dt.date(2022, 1, 10), is_current=True
+    )
     sibling_sector = Sector.objects.create(term=sibling_term, name="经济界", position=1)
 
     people = {

@@ -19,7 +19,8 @@ def test_member_signs_in_on_a_phone(world, open_page):
     # Members get the phone layout: the navigation is a bar fixed at the bottom of the screen.
     nav = page.get_by_role("navigation", name="主导航")
     box = nav.bounding_box()
-    assert box is not None and box["y"] + box["height"] >= PHONE["height"] - 2
+    assert box is not None
+    assert box["y"] + box["height"] >= PHONE["height"] - 2
     shot(page, "member-home-phone")
     assert page.csp_errors == []
 
@@ -45,7 +46,8 @@ def test_elder_mode_switch_is_kept_per_user(world, open_page):
     assert large >= 18 > normal or large >= normal * 1.2
     # Tap targets of at least 60 px (工信部 适老化 spec 2.1).
     button = page.get_by_role("button", name="标准版").bounding_box()
-    assert button is not None and button["height"] >= 60
+    assert button is not None
+    assert button["height"] >= 60
     shot(page, "member-home-elder")
     # The choice is kept on the account: a new browser session starts in the 长辈版.
     other = open_page(DESK)
