@@ -18,6 +18,10 @@ from tongxin.accounts.services import token_user
 from tongxin.audit.api import router as audit_router
 from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
+from tongxin.duties.api import assessments_router, checklists_router, score_rules_router
+from tongxin.duties.api import members_router as duties_members_router
+from tongxin.duties.api import router as duties_router
+from tongxin.meetings.api import router as meetings_router
 from tongxin.members.api import router as members_router
 from tongxin.opinions.api import bulletins_router as opinion_bulletins_router
 from tongxin.opinions.api import router as opinions_router
@@ -89,5 +93,12 @@ api.add_router("/members", members_router, tags=["委员"])
 api.add_router("/calendar", core_router, tags=["工作日历"])
 api.add_router("/audit", audit_router, tags=["安全审计"])
 api.add_router("/proposals", proposals_router, tags=["提案"])
+api.add_router("/meetings", meetings_router, tags=["会议活动"])
+# A second router on /members: its only path is /{id}/duties, so it never overlaps the members app's.
+api.add_router("/members", duties_members_router, tags=["履职档案"])
+api.add_router("/score-rules", score_rules_router, tags=["履职考核"])
+api.add_router("/checklists", checklists_router, tags=["履职考核"])
+api.add_router("/assessments", assessments_router, tags=["履职考核"])
+api.add_router("/duties", duties_router, tags=["履职档案"])
 api.add_router("/opinions", opinions_router, tags=["社情民意信息"])
 api.add_router("/bulletins", opinion_bulletins_router, tags=["社情民意刊物"])

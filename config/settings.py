@@ -292,4 +292,6 @@ TODO_PROVIDERS = [
     "tongxin.members.queries.todos_for",
     "tongxin.audit.queries.todos_for",
     "tongxin.opinions.queries.todos_for",
+    "tongxin.meetings.queries.todos_for",
+    "tongxin.duties.queries.todos_for",
 ]

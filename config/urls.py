@@ -12,5 +12,7 @@ urlpatterns = [
     path("audit/", include("tongxin.audit.urls")),
     path("calendar/", include("tongxin.core.urls")),
     path("opinions/", include("tongxin.opinions.urls")),
+    path("meetings/", include("tongxin.meetings.urls")),
+    path("duties/", include("tongxin.duties.urls")),
     path("api/v1/", api.urls),
 ]

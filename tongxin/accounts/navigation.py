@@ -31,6 +31,8 @@ NAVIGATION: tuple[NavItem, ...] = (
         frozenset({Role.SYSTEM_ADMIN, Role.MEMBER_AFFAIRS, Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER}),
         "org",
     ),
+    NavItem(_("会议活动"), "meetings:list", STAFF_READERS | {Role.MEMBER}, "meeting"),
+    NavItem(_("履职档案"), "duties:me", STAFF_READERS | {Role.MEMBER}, "record"),
     NavItem(
         _("社情民意"),
         "opinions:list",

@@ -684,3 +684,39 @@ def speech_delete(*, actor: Any, speech: Speech) -> None:
         )
         duty_event_void(dedupe_key=f"meetings.speech:{speech.pk}", reason=_("发言登记有误，已删除"))
         speech.delete()
+
+
+SETTINGS_FIELDS = (
+    "attendance_numerator",
+    "attendance_denominator",
+    "plenary_absence_flag",
+    "standing_absence_flag",
+    "sign_in_minutes",
+    "secretariat_records_leave",
+)
+
+
+def meeting_settings_update(*, actor: Any, changes: dict[str, Any]) -> MeetingSettings:
+    """The secretariat changes its committee's attendance rules; each change is in the security log."""
+    _require(access.can_manage_meeting(actor), _("只有秘书科工作人员可以修改考勤设置。"))
+    from tongxin.audit.models import SecurityEvent
+    from tongxin.audit.services import security_event_record
+
+    unknown = set(changes) - set(SETTINGS_FIELDS)
+    if unknown:
+        raise Invalid(_("没有这些设置项。"), {k: [_("没有这个设置项。")] for k in sorted(unknown)})
+    with transaction.atomic():
+        conf = MeetingSettings.objects.select_for_update().get(pk=settings_for(actor.committee_id).pk)
+        before = {k: getattr(conf, k) for k in changes}
+        for k, v in changes.items():
+            setattr(conf, k, v)
+        if conf.attendance_numerator > conf.attendance_denominator:
+            raise Invalid(_("出席比例不能超过 1。"), {"attendance_numerator": [_("分子不能大于分母。")]})
+        conf.save()
+        security_event_record(
+            kind=SecurityEvent.Kind.CONFIG_CHANGED,
+            actor=actor,
+            target=f"meetings.MeetingSettings:{conf.pk}",
+            details={"before": before, "after": changes},
+        )
+    return conf
