@@ -52,7 +52,9 @@ class Membership(TimeStampedModel):
 
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
     term = models.ForeignKey(Term, on_delete=models.PROTECT, related_name="memberships")
-    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("界别"))
+    sector = models.ForeignKey(
+        Sector, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("界别")
+    )
     participating_unit = models.ForeignKey(
         ParticipatingUnit,
         on_delete=models.PROTECT,
@@ -73,7 +75,9 @@ class Membership(TimeStampedModel):
         verbose_name=_("活动组"),
     )
     is_standing = models.BooleanField(_("常委"), default=False)
-    leadership = models.CharField(_("领导职务"), max_length=20, choices=Leadership.choices, blank=True, default="")
+    leadership = models.CharField(
+        _("领导职务"), max_length=20, choices=Leadership.choices, blank=True, default=""
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=MembershipStatus.choices, default=MembershipStatus.ACTIVE
     )
