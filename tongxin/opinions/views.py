@@ -226,6 +226,7 @@ def _detail_context(
         "actions": [(TRANSITIONS[name], built[name]) for name in actions],
         "can_edit": access.can_edit_draft(user, report) and report.state in EDITABLE_STATES,
         "can_attach": can_attach,
+        "can_view_bulletins": access.can_view_bulletins(user),
         "attachment_form": AttachmentForm(),
         "limit": services.settings_for(report.committee_id).max_chars,
     }

@@ -246,8 +246,8 @@ def _adopt(report: OpinionReport, actor: Any, p: Payload) -> Step:
             root_id=fresh.chain_root_id,
             level=LEVEL_OF_COMMITTEE[fresh.committee.level],
             mode=mode,
-            outlet=chosen.bulletin_type.name,
-            issue_no=chosen.label,
+            outlet=f"《{chosen.bulletin_type.name.strip('《》')}》",
+            issue_no=f"{chosen.year}年第{chosen.number}期",
             adopted_on=timezone.localdate(),
             automatic=True,
             recorded_by=actor,
@@ -342,7 +342,7 @@ def _record_instruction(report: OpinionReport, actor: Any, p: Payload) -> Step:
             attributes={"level": instruction.leader_level, "role": instruction.leader_role},
             actor=actor,
         )
-        note = _("%(committee)s登记%(level)s批示（%(date)s）：%(text)s") % {
+        note = _("%(committee)s政协登记%(level)s批示（%(date)s）：%(text)s") % {
             "committee": fresh.committee.name,
             "level": instruction.get_leader_level_display(),
             "date": instruction.instructed_on.isoformat(),
@@ -366,7 +366,7 @@ def _record_feedback(report: OpinionReport, actor: Any, p: Payload) -> Step:
         feedback = Feedback.objects.create(
             report=fresh, root_id=fresh.chain_root_id, recorded_by=actor, **values
         )
-        note = _("%(committee)s登记%(dept)s反馈（%(date)s）") % {
+        note = _("%(committee)s政协登记%(dept)s反馈（%(date)s）") % {
             "committee": fresh.committee.name,
             "dept": feedback.department,
             "date": feedback.received_on.isoformat(),
@@ -469,11 +469,11 @@ def _after_adoption(fresh: OpinionReport, adoption: Adoption, actor: Any) -> Non
         attributes={"level": adoption.level, "mode": adoption.mode},
         actor=actor,
     )
-    note = _("%(committee)s登记：%(level)s%(mode)s %(issue)s") % {
+    note = _("%(committee)s政协登记：%(level)s%(mode)s %(issue)s") % {
         "committee": fresh.committee.name,
         "level": adoption.get_level_display(),
         "mode": adoption.get_mode_display(),
-        "issue": f"{adoption.outlet} {adoption.issue_no}".strip(),
+        "issue": f"{adoption.outlet}{adoption.issue_no}",
     }
     _flow_back(fresh, "upstream_adoption", State.ADOPTED_UPSTREAM, note, {"adoption_id": adoption.pk})
 
