@@ -175,8 +175,9 @@ def password_change(
         security_event_record(kind=SecurityEvent.Kind.PASSWORD_CHANGED, request=request, actor=user)
 
 
-def password_reset(*, actor: User, user: User, request: HttpRequest | None = None) -> str:
-    """A system administrator resets a password; returns a one-time password to hand over."""
+def password_reset(*, actor: User | None, user: User, request: HttpRequest | None = None) -> str:
+    """A system administrator (or, for an administrator account, `tongxin resetadmin` on the server,
+    actor None) resets a password; returns a one-time password to hand over."""
     _require_manage(actor, user.committee_id, target=user)
     password = one_time_password()
     with transaction.atomic():
@@ -265,7 +266,10 @@ def _require_manage(actor: User | None, committee_id: int, *, target: User | Non
         raise Forbidden(_("不能管理其他委员会的账号。"))
     if target is not None and not access.can_manage_account(actor, target):
         raise Forbidden(
-            _("管理员账号不能在此管理，请由部署人员在服务器上使用 tongxin createadmin 命令维护。")
+            _(
+                "管理员账号不能在此管理，"
+                "请由部署人员在服务器上使用 tongxin createadmin 或 tongxin resetadmin 命令维护。"
+            )
         )
 
 
