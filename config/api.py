@@ -27,6 +27,8 @@ from tongxin.opinions.api import bulletins_router as opinion_bulletins_router
 from tongxin.opinions.api import router as opinions_router
 from tongxin.org.api import router as org_router
 from tongxin.proposals.api import router as proposals_router
+from tongxin.similarity.api import proposals_router as similarity_proposals_router
+from tongxin.similarity.api import router as similarity_router
 
 
 class BearerAuth(HttpBearer):
@@ -44,7 +46,7 @@ api = NinjaAPI(
     version="1",
     description=(
         "政协履职平台的 JSON 接口。先以 `POST /api/v1/auth/token` 换取令牌，再在请求头中携带 "
-        "`Authorization: Bearer <token>`。错误统一为 `{\"code\", \"message\"}`：400 请求有误，401 未登录，"
+        '`Authorization: Bearer <token>`。错误统一为 `{"code", "message"}`：400 请求有误，401 未登录，'
         "403 无权操作，404 对象不存在（或无权知道其存在），409 状态冲突，422 字段校验失败（含 `fields`）。"
     ),
     auth=BearerAuth(),
@@ -102,3 +104,7 @@ api.add_router("/assessments", assessments_router, tags=["履职考核"])
 api.add_router("/duties", duties_router, tags=["履职档案"])
 api.add_router("/opinions", opinions_router, tags=["社情民意信息"])
 api.add_router("/bulletins", opinion_bulletins_router, tags=["社情民意刊物"])
+# Similarity: /proposals/{id}/similar and /{id}/unit-suggestions overlap none of the proposals router's
+# paths; the root router adds /similar, /sessions/{id}/merge-suggestions and /search.
+api.add_router("/proposals", similarity_proposals_router, tags=["相似与检索"])
+api.add_router("/", similarity_router, tags=["相似与检索"])

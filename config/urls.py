@@ -14,5 +14,7 @@ urlpatterns = [
     path("opinions/", include("tongxin.opinions.urls")),
     path("meetings/", include("tongxin.meetings.urls")),
     path("duties/", include("tongxin.duties.urls")),
+    path("proposals/", include("tongxin.proposals.urls")),
+    path("similarity/", include("tongxin.similarity.urls")),
     path("api/v1/", api.urls),
 ]
