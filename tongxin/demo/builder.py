@@ -92,7 +92,7 @@ LOCAL_SPECIAL_COMMITTEES = (
 # Each later capability adds its own demo and synthetic objects with a function
 # `build(context: BuildContext) -> dict[str, int]` (counts for the summary), listed here in
 # dependency order.
-EXTENSIONS: tuple[str, ...] = ()
+EXTENSIONS: tuple[str, ...] = ("tongxin.opinions.demo.build",)
 
 
 @dataclass
