@@ -28,8 +28,16 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("组织机构"),
         "org:overview",
-        frozenset({Role.SYSTEM_ADMIN, Role.MEMBER_AFFAIRS, Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER}),
+        frozenset(
+            {Role.SYSTEM_ADMIN, Role.MEMBER_AFFAIRS, Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER}
+        ),
         "org",
+    ),
+    NavItem(
+        _("提案"),
+        "proposals:list",
+        frozenset(OFFICE_ROLES | {Role.MEMBER, Role.LEADER, Role.UNIT_STAFF}),
+        "proposal",
     ),
     NavItem(_("会议活动"), "meetings:list", STAFF_READERS | {Role.MEMBER}, "meeting"),
     NavItem(_("履职档案"), "duties:me", STAFF_READERS | {Role.MEMBER}, "record"),

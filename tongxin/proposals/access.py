@@ -184,3 +184,30 @@ def require(user: Any, permission: str, proposal: Proposal) -> None:
         raise Forbidden(_("没有这项权限规则。"))
     if not rule(user, proposal):
         raise Forbidden(_("您无权对该提案执行此操作。"))
+
+
+# --- Pages (who may open them) ----------------------------------------------------------------------
+
+
+def can_write_proposal(user: Any) -> bool:
+    """Members write their own proposals; the proposal office enters them for members offline."""
+    return is_business_user(user) and (
+        bool(user.person_id and user.has_role(Role.MEMBER)) or is_proposal_office(user)
+    )
+
+
+def can_use_review_desk(user: Any) -> bool:
+    """The review desk, batch assignment (交办会) and its 交办清单 belong to the proposal office."""
+    return is_proposal_office(user)
+
+
+def can_see_due_lists(user: Any) -> bool:
+    """Overdue and due-soon lists: the committee's office roles and leaders, and unit staff for theirs."""
+    return sees_whole_committee(user) or bool(
+        is_business_user(user) and user.handling_unit_id and user.has_role(Role.UNIT_STAFF)
+    )
+
+
+def can_see_key_lists(user: Any) -> bool:
+    """The key and excellent proposal lists: office roles and leaders."""
+    return sees_whole_committee(user)

@@ -43,8 +43,10 @@ API_BASE = "/api/v1/proposals"
 
 
 def proposal_url(pk: int | None = None, **query: Any) -> str:
-    """Where a to-do item points. The proposal pages come in a later task; until then the JSON API."""
-    path = f"{API_BASE}/{pk}" if pk is not None else API_BASE
+    """Where a to-do item points: the proposal's page, or the list filtered by `query`."""
+    from django.urls import reverse
+
+    path = reverse("proposals:detail", kwargs={"pk": pk}) if pk is not None else reverse("proposals:list")
     params = {k: v for k, v in query.items() if v not in (None, "")}
     return f"{path}?{urlencode(params)}" if params else path
 
@@ -856,3 +858,108 @@ def notifications_for(user: Any, *, unread_only: bool, after: int | None, limit:
     if after is not None:
         qs = qs.filter(pk__lt=after)
     return list(qs[:limit])
+
+
+# --- Choices for the pages' forms (one query each, whatever the number of forms on a page) --------
+
+
+def unit_choices(committee_id: int) -> list[tuple[int, str]]:
+    """The committee's active handling units, by name."""
+    from tongxin.org.models import HandlingUnit
+
+    return list(
+        HandlingUnit.objects.filter(committee_id=committee_id, is_active=True)
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def category_choices(committee_id: int) -> list[tuple[int, str]]:
+    """The committee's proposal categories; finer ones shown under their area."""
+    from .models import ProposalCategory
+
+    rows = ProposalCategory.objects.filter(committee_id=committee_id, is_active=True).select_related("parent")
+    return [(c.pk, f"{c.parent.name} · {c.name}" if c.parent else c.name) for c in rows.order_by("pk")]
+
+
+def reason_choices(committee_id: int) -> list[tuple[str, str]]:
+    """The committee's reasons not to file (rule 13)."""
+    from .models import RejectionReason
+
+    rows = RejectionReason.objects.filter(committee_id=committee_id, is_active=True).order_by("code")
+    return [(r.code, f"{r.code} {r.label}") for r in rows]
+
+
+def member_choices(committee_id: int, *, exclude_person_id: int | None) -> list[tuple[int, str]]:
+    """Serving members of the committee's current term who may be invited to co-sign, by name."""
+    from tongxin.members.models import Membership
+    from tongxin.members.workflow import MembershipStatus
+
+    rows = (
+        Membership.objects.filter(
+            term__committee_id=committee_id, term__is_current=True, status=MembershipStatus.ACTIVE
+        )
+        .exclude(person_id=exclude_person_id or 0)
+        .order_by("person__name")
+        .values_list("person_id", "person__name")
+    )
+    return list(rows[:2000])
+
+
+def session_choices(committee_id: int) -> list[Any]:
+    """The committee's plenary sessions, newest first."""
+    from tongxin.org.models import PlenarySession
+
+    return list(
+        PlenarySession.objects.filter(term__committee_id=committee_id).select_related("term").order_by("-pk")
+    )
+
+
+def timeline(proposal: Proposal) -> list[dict[str, Any]]:
+    """The proposal's events shaped for components/timeline.html (labels of actions and states)."""
+    labels = {name: t.label for name, t in TRANSITIONS.items()}
+    labels.update(create=_("创建草稿"), edit=_("修改草稿"), review_edit=_("审查修改"))
+    states = dict(State.choices)
+    return [
+        {
+            "created_at": e.created_at,
+            "actor": e.actor.full_name if e.actor else None,
+            "name": e.name,
+            "label": labels.get(e.name, e.name),
+            "from_state": e.from_state,
+            "to_state": e.to_state,
+            "from_state_label": states.get(e.from_state, e.from_state),
+            "to_state_label": states.get(e.to_state, e.to_state),
+            "note": e.note,
+        }
+        for e in proposal_events(proposal).order_by("pk")[:500]
+    ]
+
+
+def assignment_list_rows(user: Any, *, session_id: int) -> list[dict[str, Any]]:
+    """The 交办清单 of a session: number, title, proposers, lead, co-units and due date of every
+    assigned proposal the office sees, in number order."""
+    conf = settings_for(user.committee_id)
+    qs = with_list_data(
+        access.proposals_visible_to(user)
+        .filter(session_id=session_id, assignments__is_active=True)
+        .distinct()
+    ).order_by("number", "pk")
+    rows = []
+    for p in qs[:10000]:
+        active = [a for a in p.assignments.all() if a.is_active]
+        lead = [a.unit.name for a in active if a.role in (Assignment.Role.LEAD, Assignment.Role.SEPARATE)]
+        co = [a.unit.name for a in active if a.role == Assignment.Role.CO]
+        due = min((a.reply_due_on for a in active if a.reply_due_on), default=None)
+        rows.append(
+            {
+                "id": p.pk,
+                "number_display": display_number(p.number, conf.number_format),
+                "title": p.title,
+                "proposers": "、".join(summary(p, conf)["proposer_names"]),
+                "lead": "、".join(lead),
+                "co_units": "、".join(co),
+                "due_on": due,
+            }
+        )
+    return rows

@@ -93,7 +93,7 @@ def test_todos_for_each_role(world):
     assert assigned.pk
     assert replied.pk
     # Each item points somewhere real: the proposals API until the pages land.
-    assert all(t.url.startswith("/api/v1/proposals") for t in queries.todos_for(world.zhang_min))
+    assert all(t.url.startswith("/proposals/") for t in queries.todos_for(world.zhang_min))
 
 
 def test_daily_sweep_reminds_units_once(world):
