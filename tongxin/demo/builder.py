@@ -72,6 +72,7 @@ DEMO_STAFF = (
     ("xinxi", "刘洋", User.Kind.OFFICE, Role.INFORMATION_OFFICE),
     ("mishu", "陈静", User.Kind.OFFICE, Role.SECRETARIAT),
     ("weiyuangongzuo", "赵磊", User.Kind.OFFICE, Role.MEMBER_AFFAIRS),
+    ("teyao", "马丽", User.Kind.OFFICE, Role.INVITED_INFORMANT),
 )
 ADMINS = (
     ("sysadmin", "系统管理员", Role.SYSTEM_ADMIN),
@@ -92,7 +93,10 @@ LOCAL_SPECIAL_COMMITTEES = (
 # Each later capability adds its own demo and synthetic objects with a function
 # `build(context: BuildContext) -> dict[str, int]` (counts for the summary), listed here in
 # dependency order.
-EXTENSIONS: tuple[str, ...] = ("tongxin.opinions.demo.build",)
+EXTENSIONS: tuple[str, ...] = (
+    "tongxin.meetings.demo.build",
+    "tongxin.opinions.demo.build",
+)
 
 
 @dataclass
@@ -399,6 +403,7 @@ def _demo_accounts(
         Role.INFORMATION_OFFICE: "information",
         Role.SECRETARIAT: "secretariat",
         Role.MEMBER_AFFAIRS: "member_affairs",
+        Role.INVITED_INFORMANT: "information",
     }
     for username, full_name, kind, role in DEMO_STAFF:
         user, _ = user_create(

@@ -60,6 +60,6 @@ class Command(BaseCommand):
         return [
             (u.username, "、".join(r.get_role_display() for r in u.roles.all()), u.full_name)
             for u in users
-            if u.username in {"weiyuan", "zhuxi", "tian", "xinxi", "mishu", "weiyuangongzuo", "chengban"}
+            if u.username in {"weiyuan", "zhuxi", "tian", "xinxi", "mishu", "weiyuangongzuo", "teyao", "chengban"}
             or u.kind == User.Kind.ADMIN
         ]
