@@ -15,6 +15,14 @@ class DraftForm(forms.Form):
     )
     exclude = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    # The proposals draft form's own field names: its panel (hx-include) sends these, not `body`.
+    PARTS = ("background", "analysis", "suggestions")
+
+    def body_text(self) -> str:
+        """`body`, or the draft's 调研情况 / 问题分析 / 具体建议 joined when the proposals form sent them."""
+        body: str = self.cleaned_data.get("body") or ""
+        return body or "\n".join(str(self.data.get(k, ""))[:20000] for k in self.PARTS if self.data.get(k))
+
 
 class MergeForm(forms.Form):
     lead = forms.IntegerField(label=_("牵头提案"))

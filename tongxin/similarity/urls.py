@@ -6,7 +6,7 @@ app_name = "similarity"
 
 urlpatterns = [
     path("check/", views.draft_check, name="check"),
-    path("panel/", views.similar_panel, name="panel"),
+    path("panel/", views.similar_panel, name="similar_panel"),
     path("sessions/<int:session_id>/clusters/", views.session_clusters, name="clusters"),
     path("sessions/<int:session_id>/clusters/merge/", views.cluster_merge, name="merge"),
     path("proposals/<int:proposal_id>/units/", views.unit_suggestions, name="units"),

@@ -42,7 +42,7 @@ def _draft_items(request: HttpRequest) -> tuple[DraftForm, list[queries.SimilarI
         return form, []
     d = form.cleaned_data
     return form, queries.similar_for_text(
-        user=request.user, title=d["title"], body=d["body"], exclude=d["exclude"]
+        user=request.user, title=d["title"], body=form.body_text(), exclude=d["exclude"]
     )
 
 

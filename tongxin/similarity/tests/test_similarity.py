@@ -267,7 +267,7 @@ def test_member_pages_matrix(world, corpus, client_for, persona):
     expected = 200 if persona in BUSINESS else 403
     for url in (
         reverse("similarity:check") + "?title=公厕指引",
-        reverse("similarity:panel") + "?title=公厕指引",
+        reverse("similarity:similar_panel") + "?title=公厕指引",
         reverse("similarity:search") + "?q=公厕",
     ):
         assert client.get(url).status_code == expected, url
@@ -374,5 +374,16 @@ def test_query_bounds(world, corpus, client_for, django_assert_max_num_queries):
         assert client.get(reverse("similarity:search"), {"q": "公厕"}).status_code == 200
     with django_assert_max_num_queries(15):
         assert (
-            client.get(reverse("similarity:panel"), {"title": "公厕指引", "body": "地图"}).status_code == 200
+            client.get(reverse("similarity:similar_panel"), {"title": "公厕指引", "body": "地图"}).status_code == 200
         )
+
+
+def test_panel_accepts_the_proposals_draft_form_fields(world, corpus, client_for):
+    client = client_for(world.wang_wei)
+    html = client.get(
+        reverse("similarity:similar_panel"),
+        {"title": "", "suggestions": TOILETS_AGAIN["suggestions"]},
+        HTTP_HX_REQUEST="true",
+    ).content.decode()
+    assert TOILETS["title"] in html
+    assert TOILETS_AGAIN["title"] not in html
