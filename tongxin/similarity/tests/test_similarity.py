@@ -374,7 +374,8 @@ def test_query_bounds(world, corpus, client_for, django_assert_max_num_queries):
         assert client.get(reverse("similarity:search"), {"q": "公厕"}).status_code == 200
     with django_assert_max_num_queries(15):
         assert (
-            client.get(reverse("similarity:similar_panel"), {"title": "公厕指引", "body": "地图"}).status_code == 200
+            client.get(reverse("similarity:similar_panel"), {"title": "公厕指引", "body": "地图"}).status_code
+            == 200
         )
 
 
