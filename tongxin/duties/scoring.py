@@ -123,8 +123,12 @@ def score(
     matched: dict[int, int] = {}
     running: dict[str, Decimal] = {}
     lines: list[Line] = []
+    # Only rules of the event's kind can match; their order (the rule set's) is kept.
+    by_kind: dict[str, list[RuleSpec]] = {}
+    for rule in rules:
+        by_kind.setdefault(rule.kind, []).append(rule)
     for event in events:
-        for rule in rules:
+        for rule in by_kind.get(event.kind, ()):
             if not rule_matches(rule, event, member):
                 continue
             n = matched.get(rule.id, 0) + 1

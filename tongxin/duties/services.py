@@ -14,12 +14,12 @@ import contextlib
 import contextvars
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -157,8 +157,30 @@ def recompute_deferred() -> Iterator[None]:
         yield
     finally:
         _deferred.reset(token)
-    for membership_id, year in sorted(pending):
-        score_recompute_member(membership_id=membership_id, year=year)
+    _rebuild(pending)
+
+
+# Past this many touched members of one year, one bulk rebuild of their committee-year is cheaper
+# than rebuilding each (closing a plenary touches every member).
+BULK_REBUILD_THRESHOLD = 100
+
+
+def _rebuild(pending: set[tuple[int, int]]) -> None:
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for membership_id, year in pending:
+        by_year[year].append(membership_id)
+    for year, ids in sorted(by_year.items()):
+        if len(ids) <= BULK_REBUILD_THRESHOLD:
+            for membership_id in sorted(ids):
+                score_recompute_member(membership_id=membership_id, year=year)
+            continue
+        committees = (
+            Membership.objects.filter(pk__in=ids).values_list("term__committee_id", flat=True).distinct()
+        )
+        for committee_id in sorted(set(committees)):
+            cycle = AssessmentCycle.objects.filter(committee_id=committee_id, year=year).first()
+            if cycle is None or cycle.state in SCORING_STATES:
+                score_recompute_committee(committee_id=committee_id, year=year)
 
 
 def _member_changed(membership_id: int, year: int) -> None:
@@ -485,21 +507,29 @@ def score_recompute_committee(*, committee_id: int, year: int) -> int:
                 )
             )
         MemberScore.objects.bulk_create(scores, batch_size=1000)
-        ScoreEntry.objects.bulk_create(
-            (
-                ScoreEntry(
-                    score_id=s.pk,
-                    event_id=line.event_id,
-                    rule_id=line.rule_id,
-                    points=line.points,
-                    counted=line.counted,
-                )
-                for s, (_m, result) in zip(scores, results, strict=True)
-                for line in result.lines
-            ),
-            batch_size=5000,
+        _insert_lines(
+            (s.pk, line.event_id, line.rule_id, line.points, line.counted)
+            for s, (_m, result) in zip(scores, results, strict=True)
+            for line in result.lines
         )
     return len(scores)
+
+
+def _insert_lines(rows: Iterable[tuple[int | None, int, int, Decimal, Decimal]]) -> None:
+    """Insert score lines with one prepared statement: a full rebuild writes ~80,000 of them, and
+    building a model instance per line costs most of the time (bench/duties_recompute.py)."""
+    table = connection.ops.quote_name(ScoreEntry._meta.db_table)
+    # The table name comes from the model, never from input; the values are parameters.
+    sql = f"INSERT INTO {table} (score_id, event_id, rule_id, points, counted) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
+    batch: list[tuple[Any, ...]] = []
+    with connection.cursor() as cursor:
+        for score_id, event_id, rule_id, points, counted in rows:
+            batch.append((score_id, event_id, rule_id, points, counted))
+            if len(batch) >= 5000:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
 
 
 # --- the assessment cycle --------------------------------------------------------------------

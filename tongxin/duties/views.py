@@ -38,7 +38,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import DutyClaim, DutyReport
-from .workflow import CLAIM_TRANSITIONS, QUERY_STATES, REPORT_STATES, TRANSITIONS
+from .workflow import CLAIM_TRANSITIONS, QUERY_STATES, REPORT_STATES, SCORING_STATES, TRANSITIONS
 
 View = Callable[..., HttpResponseBase]
 
@@ -79,6 +79,8 @@ def _record_context(request: HttpRequest, membership: Membership, year: int) -> 
         "cycle": cycle,
         "own": access.is_own_membership(_user(request), membership),
         "can_query": cycle is not None and cycle.state in QUERY_STATES,
+        # A grade is the year's result only once graded (§10.9); before that the bands would alarm.
+        "graded": cycle is not None and cycle.state not in SCORING_STATES,
         "can_report": cycle is not None and cycle.state in REPORT_STATES,
         "query_form": QueryForm(events=events),
     }

@@ -64,6 +64,12 @@ def is_invitee(actor: Any, attendance: Any) -> bool:
     return is_own_attendance(actor, attendance) and attendance.meeting.state == MeetingState.NOTIFIED
 
 
+def can_request_leave(actor: Any, attendance: Any) -> bool:
+    """The invitee asks for leave; the secretariat enters a leave asked by phone or in writing
+    (rule 51: "以书面或电话形式请假")."""
+    return is_invitee(actor, attendance) or can_record_attendance(actor, attendance)
+
+
 def can_record_attendance(actor: Any, attendance: Any) -> bool:
     """The secretariat marks attendance by hand (present, late, left early, absent)."""
     return can_manage_meeting(actor, attendance.meeting) and attendance.meeting.state == MeetingState.NOTIFIED

@@ -611,6 +611,57 @@ def attendance_mark(
     return attendance
 
 
+def attendance_mark_present_bulk(
+    *, actor: Any, meeting: Meeting, attendance_ids: list[int], sitting_ids: list[int] | None = None
+) -> int:
+    """The secretariat enters a paper sign-in sheet: the listed invitees present at the given
+    sittings (all if none). Already-present rows only gain the missing sittings. Returns how many
+    attendances changed to present."""
+    _require(access.can_manage_meeting(actor, meeting), _("只有秘书科工作人员可以登记考勤。"))
+    if meeting.state != MeetingState.NOTIFIED:
+        raise Conflict(_("会议未在进行中，不能登记考勤。"), code="invalid_transition")
+    sittings = list(Sitting.objects.filter(meeting=meeting))
+    if sitting_ids:
+        sittings = [s for s in sittings if s.pk in set(sitting_ids)]
+        if len(sittings) != len(set(sitting_ids)):
+            raise Invalid(_("场次不属于本会议。"), {"sitting_ids": [_("场次不属于本会议。")]})
+    rows = list(Attendance.objects.filter(meeting=meeting, pk__in=attendance_ids))
+    if len(rows) != len(set(attendance_ids)):
+        raise Invalid(_("名单中有不属于本会议的人员。"), {"attendance_ids": [_("出席记录不存在。")]})
+    sources = TRANSITIONS["check_in"].sources
+    now = timezone.now()
+    with transaction.atomic():
+        done = set(SignIn.objects.filter(attendance__in=rows).values_list("attendance_id", "sitting_id"))
+        SignIn.objects.bulk_create(
+            (
+                SignIn(sitting=s, attendance=a, method=SignIn.Method.MANUAL, recorded_by=actor, signed_at=now)
+                for a in rows
+                for s in sittings
+                if (a.pk, s.pk) not in done
+            ),
+            batch_size=2000,
+        )
+        moving = [a for a in rows if a.state in sources]
+        Attendance.objects.filter(pk__in=[a.pk for a in moving]).update(
+            state=AttendanceState.PRESENT, updated_at=now
+        )
+        AttendanceEvent.objects.bulk_create(
+            (
+                AttendanceEvent(
+                    attendance=a,
+                    actor=actor,
+                    name="check_in",
+                    from_state=a.state,
+                    to_state=AttendanceState.PRESENT,
+                    data={"sittings": [s.number for s in sittings], "method": "sheet"},
+                )
+                for a in moving
+            ),
+            batch_size=2000,
+        )
+    return len(moving)
+
+
 # --- speeches ----------------------------------------------------------------------------------
 
 

@@ -44,7 +44,7 @@ TRANSITIONS: dict[str, Transition] = {
         name="request_leave",
         sources=frozenset({State.INVITED, State.CONFIRMED}),
         target=State.LEAVE_PENDING,
-        permission="is_invitee",
+        permission="can_request_leave",
         label=_("请假"),
     ),
     "approve_leave": Transition(

@@ -313,3 +313,35 @@ def test_minutes_and_outcomes(world, make_meeting):
     assert meeting.outcomes == "形成协商意见3条"
     with pytest.raises(Forbidden):
         services.meeting_update_record(actor=world.wang_wei, meeting=meeting, minutes="x", outcomes="")
+
+
+def test_paper_sheet_bulk_marking(world, make_meeting):
+    meeting = make_meeting("plenary", sittings=3)
+    ids = list(meeting.attendances.values_list("pk", flat=True))
+    s1 = meeting.sittings.first()
+    assert (
+        services.attendance_mark_present_bulk(
+            actor=world.chen_jing, meeting=meeting, attendance_ids=ids, sitting_ids=[s1.pk]
+        )
+        == 3
+    )
+    assert (
+        services.attendance_mark_present_bulk(actor=world.chen_jing, meeting=meeting, attendance_ids=ids) == 0
+    )
+    assert SignIn.objects.filter(attendance__meeting=meeting).count() == 9
+    with pytest.raises(Invalid):
+        services.attendance_mark_present_bulk(actor=world.chen_jing, meeting=meeting, attendance_ids=[999999])
+    with pytest.raises(Forbidden):
+        services.attendance_mark_present_bulk(actor=world.zhao_lei, meeting=meeting, attendance_ids=ids)
+
+
+def test_closing_a_big_meeting_rebuilds_scores_in_bulk(world, make_meeting, monkeypatch):
+    """Past the threshold the deferred rebuild is one committee pass; the scores are the same."""
+    from tongxin.duties import services as duty_services
+
+    monkeypatch.setattr(duty_services, "BULK_REBUILD_THRESHOLD", 1)
+    meeting = make_meeting("plenary")
+    ids = list(meeting.attendances.values_list("pk", flat=True))
+    services.attendance_mark_present_bulk(actor=world.chen_jing, meeting=meeting, attendance_ids=ids)
+    services.meeting_transition(actor=world.chen_jing, meeting=meeting, name="close")
+    assert set(MemberScore.objects.filter(year=2026).values_list("total", flat=True)) == {Decimal("50.00")}

@@ -23,6 +23,7 @@ pytestmark = pytest.mark.django_db
 PAIRS = [(s, n) for s in AttendanceState.values for n in TRANSITIONS]
 ACTOR = {
     "is_invitee": "wang_wei",
+    "can_request_leave": "wang_wei",
     "can_decide_leave": "chen_jing",
     "can_check_in": "chen_jing",
     "can_record_attendance": "chen_jing",
