@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from tongxin.accounts.api import auth_router, users_router
 from tongxin.accounts.services import token_user
 from tongxin.audit.api import router as audit_router
+from tongxin.audit.services import access_denied_record
 from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
 from tongxin.duties.api import assessments_router, checklists_router, score_rules_router
@@ -61,6 +62,9 @@ def _error(request: HttpRequest, status: int, code: str, message: str, **extra: 
 
 @api.exception_handler(DomainError)
 def on_domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+    if exc.status == 403:
+        # Every refused request is a security event (等保 L3 8.1.4.3a), whichever router refused it.
+        access_denied_record(request=request, reason=exc.code)
     return api.create_response(request, exc.as_dict(), status=exc.status)
 
 

@@ -97,6 +97,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tongxin.audit.denials.DeniedRequestsMiddleware",
     "csp.middleware.CSPMiddleware",
     # AxesMiddleware last: it turns a lockout into the lockout response.
     "axes.middleware.AxesMiddleware",

@@ -1,6 +1,6 @@
 """API: sign-in for a bearer token; accounts (system administrator) and roles (security administrator).
 
-Every refusal (403) is written to the security log by `records_denials`; another committee's account
+Every refusal (403) is written to the security log by the API's error handler; another committee's account
 answers 404.
 """
 
@@ -15,7 +15,6 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Status
 
-from tongxin.audit.denials import records_denials
 from tongxin.core.errors import Invalid, NotFound
 from tongxin.core.pagination import keyset_page, parse_limit
 from tongxin.members.models import Person
@@ -41,7 +40,6 @@ from .schemas import (
 
 auth_router = Router()
 users_router = Router()
-users_router.add_decorator(records_denials)
 
 ERRORS: dict[int, type[ErrorOut]] = {
     401: ErrorOut,

@@ -13,14 +13,12 @@ from ninja import Query, Router
 from tongxin.core.pagination import parse_limit
 
 from . import access, services
-from .denials import records_denials
 from .export_xlsx import XLSX
 from .models import SecurityEvent
 from .queries import EventFilter, event_filter, security_events_filtered, security_events_page
 from .schemas import ErrorOut, EventListOut, EventOut, EventQuery
 
 router = Router()
-router.add_decorator(records_denials)
 
 ERRORS: dict[int, type[ErrorOut]] = {401: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 
