@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -28,9 +28,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("组织机构"),
         "org:overview",
-        frozenset(
-            {Role.SYSTEM_ADMIN, Role.MEMBER_AFFAIRS, Role.PROPOSAL_OFFICE, Role.SECRETARIAT, Role.LEADER}
-        ),
+        frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN, Role.LEADER}),
         "org",
     ),
     NavItem(
@@ -61,10 +59,7 @@ def navigation_for(user: Any, current_path: str = "") -> list[dict[str, Any]]:
     for item in NAVIGATION:
         if item.roles and not user.has_role(*item.roles):
             continue
-        try:
-            url = reverse(item.url_name)
-        except NoReverseMatch:  # INTEGRATION: removed once every app's index route exists
-            continue
+        url = reverse(item.url_name)
         current = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "icon": item.icon, "current": current})
     return items
