@@ -14,24 +14,24 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 ADMIN_PAGES = {"账号管理", "角色授权", "安全审计"}
 OFFICE_PAGES = {"委员名册", "组织机构", "工作日历"}
 
+ADMIN_PAGES = {"账号管理", "角色授权", "安全审计"}
+OFFICE_PAGES = {"委员名册", "组织机构", "工作日历"}
+
 # persona → (entries it must see, entries it must not see)
 NAVIGATION = {
-    "wangwei": (
-        {"我的待办", "我的委员信息", "我的"},
-        {"委员名册", "组织机构", "账号管理", "角色授权", "安全审计"},
+    "wangwei": ({"我的待办", "提案", "社情民意", "我的"}, OFFICE_PAGES | ADMIN_PAGES),
+    "sunli": ({"我的待办", "委员名册", "组织机构", "我的"}, ADMIN_PAGES),
+    "zhangmin": ({"我的待办", "委员名册", "组织机构", "工作日历", "提案"}, ADMIN_PAGES),
+    "liuyang": (OFFICE_PAGES | {"社情民意"}, ADMIN_PAGES),
+    "chenjing": (OFFICE_PAGES, ADMIN_PAGES),
+    "zhaolei": (OFFICE_PAGES, ADMIN_PAGES),
+    "zhouqiang": ({"我的待办", "提案", "我的"}, OFFICE_PAGES | ADMIN_PAGES),
+    "sysadmin": (
+        {"账号管理", "组织机构", "委员名册", "工作日历"},
+        {"角色授权", "安全审计", "提案", "社情民意"},
     ),
-    "sunli": ({"我的待办", "委员名册", "组织机构", "我的"}, {"账号管理", "角色授权", "安全审计"}),
-    "zhangmin": ({"我的待办", "委员名册", "组织机构", "工作日历"}, {"账号管理", "角色授权", "安全审计"}),
-    "liuyang": ({"委员名册", "组织机构", "工作日历"}, {"账号管理", "角色授权", "安全审计"}),
-    "chenjing": ({"委员名册", "组织机构", "工作日历"}, {"账号管理", "角色授权", "安全审计"}),
-    "zhaolei": ({"委员名册", "组织机构", "工作日历"}, {"账号管理", "角色授权", "安全审计"}),
-    "zhouqiang": (
-        {"我的待办", "我的"},
-        {"委员名册", "组织机构", "工作日历", "账号管理", "角色授权", "安全审计"},
-    ),
-    "sysadmin": ({"账号管理", "组织机构", "委员名册", "工作日历"}, {"角色授权", "安全审计"}),
-    "secadmin": ({"角色授权", "我的"}, OFFICE_PAGES | {"账号管理", "安全审计"}),
-    "auditadmin": ({"安全审计", "我的"}, OFFICE_PAGES | {"账号管理", "角色授权"}),
+    "secadmin": ({"角色授权", "我的"}, OFFICE_PAGES | {"账号管理", "安全审计", "提案", "社情民意"}),
+    "auditadmin": ({"安全审计", "我的"}, OFFICE_PAGES | {"账号管理", "角色授权", "提案", "社情民意"}),
 }
 
 
