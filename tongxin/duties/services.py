@@ -516,20 +516,32 @@ def score_recompute_committee(*, committee_id: int, year: int) -> int:
 
 
 def _insert_lines(rows: Iterable[tuple[int | None, int, int, Decimal, Decimal]]) -> None:
-    """Insert score lines with one prepared statement: a full rebuild writes ~80,000 of them, and
-    building a model instance per line costs most of the time (bench/duties_recompute.py)."""
+    """Insert score lines many rows per statement: a full rebuild writes ~80,000 of them, and a model
+    instance (or a round trip) per line costs most of the time (bench/duties_recompute.py)."""
     table = connection.ops.quote_name(ScoreEntry._meta.db_table)
+    columns = "(score_id, event_id, rule_id, points, counted)"
+    if connection.vendor == "postgresql":
+        # COPY is PostgreSQL's bulk path (psycopg 3); other databases take the INSERT below.
+        with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} {columns} FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    per_statement = min(1000, (connection.features.max_query_params or 5000) // 5)
     # The table name comes from the model, never from input; the values are parameters.
-    sql = f"INSERT INTO {table} (score_id, event_id, rule_id, points, counted) VALUES (%s, %s, %s, %s, %s)"  # noqa: S608
-    batch: list[tuple[Any, ...]] = []
+    head = f"INSERT INTO {table} {columns} VALUES "  # noqa: S608
+    batch: list[Any] = []
     with connection.cursor() as cursor:
-        for score_id, event_id, rule_id, points, counted in rows:
-            batch.append((score_id, event_id, rule_id, points, counted))
-            if len(batch) >= 5000:
-                cursor.executemany(sql, batch)
+
+        def flush() -> None:
+            cursor.execute(head + ", ".join(["(%s, %s, %s, %s, %s)"] * (len(batch) // 5)), batch)
+
+        for row in rows:
+            batch.extend(row)
+            if len(batch) >= per_statement * 5:
+                flush()
                 batch = []
         if batch:
-            cursor.executemany(sql, batch)
+            flush()
 
 
 # --- the assessment cycle --------------------------------------------------------------------

@@ -58,10 +58,29 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("地点"), required=False, max_length=100)
     notice = forms.CharField(label=_("会议通知"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
     offsite = forms.BooleanField(label=_("外出活动"), required=False)
+    special_committee_id = forms.TypedChoiceField(
+        label=_("组织专委会"), required=False, coerce=int, empty_value=None
+    )
+    organiser_head_id = forms.TypedChoiceField(
+        label=_("组织方负责人"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("全体会议、常委会议以外的会议活动，由组织方负责人审批请假。"),
+    )
 
-    def __init__(self, *args: Any, kinds: list[MeetingKind], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        kinds: list[MeetingKind],
+        specials: list[tuple[int, str]] | None = None,
+        heads: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind_code"].choices = [(k.code, k.name) for k in kinds]  # type: ignore[attr-defined]
+        self.fields["special_committee_id"].choices = [("", "—"), *(specials or [])]  # type: ignore[attr-defined]
+        self.fields["organiser_head_id"].choices = [("", "—"), *(heads or [])]  # type: ignore[attr-defined]
 
 
 class InviteForm(forms.Form):

@@ -122,7 +122,20 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_meeting(user):
         raise Forbidden(_("只有秘书科工作人员可以安排会议。"))
     kinds = services.kinds_for(user.committee_id)
-    form = MeetingForm(request.POST or None, kinds=kinds)
+    specials = list(
+        SpecialCommittee.objects.filter(committee_id=user.committee_id, is_active=True).values_list(
+            "pk", "name"
+        )
+    )
+    heads = list(
+        User.objects.filter(
+            committee_id=user.committee_id, is_active=True, roles__role__in=access.MEETING_READERS
+        )
+        .distinct()
+        .order_by("full_name")
+        .values_list("pk", "full_name")
+    )
+    form = MeetingForm(request.POST or None, kinds=kinds, specials=specials, heads=heads)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_create(actor=user, **form.cleaned_data)

@@ -203,3 +203,33 @@ def test_qr_known_bits():
     assert f"{qr.version_bits(7):018b}" == "000111110010010100"  # version 7 (table D.1)
     with pytest.raises(ValueError, match="too long"):
         qr.matrix("x" * 400)
+
+
+def test_create_page_names_the_organiser_head_who_then_decides_leave(world, client_for):
+    staff = client_for(world.chen_jing)
+    form = staff.get("/meetings/new/").content.decode()
+    assert "赵磊" in form  # office staff and leaders may head an activity
+    r = staff.post(
+        "/meetings/new/",
+        {
+            "kind_code": "research",
+            "starts_at": "2026-11-25T09:00",
+            "ends_at": "2026-11-25T12:00",
+            "sittings": 1,
+            "organiser_head_id": world.zhao_lei.pk,
+        },
+    )
+    assert r.status_code == 302
+    from tongxin.meetings.models import Meeting
+
+    meeting = Meeting.objects.get()
+    assert meeting.organiser_head_id == world.zhao_lei.pk
+    services.meeting_invite(actor=world.chen_jing, meeting=meeting, by="everyone")
+    services.meeting_transition(actor=world.chen_jing, meeting=meeting, name="notify")
+    a = attendance_of(meeting, world.wang_wei)
+    services.attendance_transition(actor=world.wang_wei, attendance=a, name="request_leave", note="出差")
+    head = client_for(world.zhao_lei)
+    assert "出差" in head.get("/meetings/leave/").content.decode()
+    head.post(f"/meetings/{meeting.pk}/attendance/{a.pk}/approve_leave/")
+    a.refresh_from_db()
+    assert a.state == "leave_approved"
