@@ -29,6 +29,7 @@ from .schemas import (
     ErrorOut,
     InviteIn,
     InviteOut,
+    KindIn,
     KindOut,
     MeetingCreateIn,
     MeetingOut,
@@ -134,6 +135,15 @@ def list_kinds(request: HttpRequest) -> list[Any]:
     if not (access.can_read_all_meetings(request.user) or getattr(request.user, "person_id", None)):
         raise Forbidden("管理员不办理会议业务。")
     return services.kinds_for(request.user.committee_id)  # type: ignore[union-attr]
+
+
+@router.patch("/kinds/{code}", response={200: KindOut, **ERRORS}, summary="修改会议类别")
+def update_kind(request: HttpRequest, code: str, payload: KindIn) -> Any:
+    """The secretariat renames a kind, changes its category, numbering, leave approver or what
+    attending earns, or retires it (audited)."""
+    return services.meeting_kind_update(
+        actor=request.user, code=code, changes=payload.model_dump(exclude_none=True)
+    )
 
 
 @router.get("/settings", response={200: SettingsOut, **ERRORS}, summary="考勤设置")

@@ -21,6 +21,17 @@ class KindOut(Schema):
     duty_kind: str
 
 
+class KindIn(Schema):
+    name: str | None = Field(None, max_length=30)
+    category: str | None = Field(None, description="plenary / standing / other")
+    numbered: bool | None = None
+    leave_approver: str | None = Field(
+        None, description="chair_or_sg（主席或秘书长）/ organiser_head（组织方负责人）"
+    )
+    duty_kind: str | None = Field(None, description="meeting_attended / research")
+    is_active: bool | None = None
+
+
 class SittingOut(Schema):
     id: int
     number: int

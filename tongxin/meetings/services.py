@@ -91,6 +91,53 @@ def kinds_for(committee_id: int) -> list[MeetingKind]:
     return list(MeetingKind.objects.filter(committee_id=committee_id, is_active=True))
 
 
+KIND_FIELDS = ("name", "category", "numbered", "leave_approver", "duty_kind", "is_active")
+
+
+def meeting_kind_update(*, actor: Any, code: str, changes: dict[str, Any]) -> MeetingKind:
+    """The secretariat adjusts a kind: its name, attendance category, numbering, leave approver
+    (rule 51 varies by place), what attending earns, or retires it; audited as a configuration change."""
+    _require(access.can_manage_meeting(actor), _("只有秘书科工作人员可以修改会议类别。"))
+    from tongxin.audit.models import SecurityEvent
+    from tongxin.audit.services import security_event_record
+
+    kind = next((k for k in kinds_for(actor.committee_id) if k.code == code), None)
+    if kind is None:
+        kind = MeetingKind.objects.filter(committee_id=actor.committee_id, code=code).first()
+    if kind is None:
+        from tongxin.core.errors import NotFound
+
+        raise NotFound(_("会议类别不存在。"))
+    errors: dict[str, list[str]] = {}
+    for name in set(changes) - set(KIND_FIELDS):
+        errors[name] = [_("没有这个设置项。")]
+    new_name = changes.get("name")
+    if new_name is not None and not (isinstance(new_name, str) and 1 <= len(new_name.strip()) <= 30):
+        errors["name"] = [_("名称须为 1 到 30 个字。")]
+    choices: dict[str, list[str]] = {
+        "category": MeetingKind.Category.values,
+        "leave_approver": MeetingKind.Approver.values,
+        "duty_kind": [str(DutyKind.MEETING_ATTENDED), str(DutyKind.RESEARCH)],
+    }
+    for field, allowed in choices.items():
+        if field in changes and changes[field] not in allowed:
+            errors[field] = [_("可选：%(v)s。") % {"v": "、".join(allowed)}]
+    if errors:
+        raise Invalid(_("会议类别设置有误。"), errors)
+    with transaction.atomic():
+        before = {k: getattr(kind, k) for k in changes}
+        for field, value in changes.items():
+            setattr(kind, field, value.strip() if field == "name" else value)
+        kind.save()
+        security_event_record(
+            kind=SecurityEvent.Kind.CONFIG_CHANGED,
+            actor=actor,
+            target=f"meetings.MeetingKind:{kind.pk}",
+            details={"before": before, "after": changes},
+        )
+    return kind
+
+
 def _require(allowed: bool, message: str) -> None:
     if not allowed:
         raise Forbidden(message)

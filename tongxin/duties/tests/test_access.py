@@ -68,3 +68,44 @@ def test_page_matrix(world, client_for, persona):
     assert client.get("/duties/rules/").status_code == (200 if persona in READERS else 403)
     assert client.get("/duties/claims/").status_code == reader_or_member(persona)
     assert client.get("/duties/claims/new/").status_code == (200 if persona in MEMBERS else 403)
+
+
+MORE = [
+    ("get", "/api/v1/score-rules/presets", READERS | MEMBERS, 403),
+    ("get", "/api/v1/checklists/presets", READERS | MEMBERS, 403),
+    ("post", "/api/v1/checklists/preset", {"zhao_lei"}, 403),
+    ("post", "/api/v1/assessments/2026/recompute", {"zhao_lei"}, 403),
+    ("put", "/api/v1/duties/reports", set(), None),  # members: 409 outside the window; others 403
+    ("post", "/api/v1/duties/queries", set(), None),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "path", "allowed", "other"), MORE)
+def test_more_endpoints(world, api_for, persona, method, path, allowed, other):
+    api = api_for(getattr(world, persona))
+    body = {"year": 2026, "preset": "five", "body": "述职", "message": "异议"}
+    response = api.get(path) if method == "get" else getattr(api, method)(path, body)
+    if other is None:
+        assert response.status_code == (409 if persona in MEMBERS else 403)
+    elif persona in allowed:
+        assert response.status_code == 200
+    else:
+        assert response.status_code == other
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_claim_decisions_and_answers(world, api_for, persona):
+    """Deciding a claim: member affairs of the committee; the claimant sees it (403); others 404."""
+    from tongxin.duties import services
+
+    claim = services.claim_create(
+        actor=world.wang_wei,
+        membership=membership_of(world.wang_wei),
+        kind="contact_masses",
+        occurred_on=__import__("datetime").date(2026, 10, 1),
+        title="走访",
+    )
+    r = api_for(getattr(world, persona)).post(f"/api/v1/duties/claims/{claim.pk}/actions/approve", {})
+    expected = 200 if persona == "zhao_lei" else 403 if persona in READERS | {"wang_wei"} else 404
+    assert r.status_code == expected

@@ -101,3 +101,32 @@ def test_page_matrix(world, meeting, client_for, persona):
 def test_anonymous_is_refused(world, meeting, anon_api, client):
     assert anon_api.get("/api/v1/meetings").status_code == 401
     assert client.get(f"/meetings/{meeting.pk}/").status_code == 302
+
+
+OFFICE_READ = READERS
+# (method, path template, who gets 2xx, status for the others) — the remaining endpoints.
+MORE = [
+    ("get", "/api/v1/meetings/kinds", READERS | MEMBERS, 403),
+    ("get", "/api/v1/meetings/settings", READERS, 403),
+    ("patch", "/api/v1/meetings/settings", {"chen_jing"}, 403),
+    ("patch", "/api/v1/meetings/kinds/thematic", {"chen_jing"}, 403),
+    ("post", "/api/v1/meetings/{m}/invitations", {"chen_jing"}, "visible"),
+    ("get", "/api/v1/meetings/{m}/sittings/{s}/sign-in", {"chen_jing"}, "visible"),
+    ("post", "/api/v1/meetings/{m}/actions/request_leave", INVITEES, "visible"),
+    ("post", "/api/v1/meetings/{m}/actions/record_minutes", {"chen_jing"}, "visible"),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize(("method", "path", "allowed", "other"), MORE)
+def test_more_endpoints(world, meeting, api_for, persona, method, path, allowed, other):
+    api = api_for(getattr(world, persona))
+    url = path.format(m=meeting.pk, s=meeting.sittings.get().pk)
+    body = {"by": "everyone", "reason": "出差", "minutes": "纪要", "numbered": False, "sign_in_minutes": 5}
+    status = getattr(api, method)(url, body) if method != "get" else api.get(url)
+    if persona in allowed:
+        assert 200 <= status.status_code < 300, status.content
+    elif other == "visible":
+        assert status.status_code == (403 if persona in READERS | INVITEES else 404)
+    else:
+        assert status.status_code == other

@@ -143,3 +143,24 @@ def test_settings(world, api_for):
     from tongxin.audit.models import SecurityEvent
 
     assert SecurityEvent.objects.filter(kind="config_changed", target__startswith="meetings.").count() == 1
+
+
+def test_kinds_are_configurable(world, api_for, make_meeting):
+    staff = api_for(world.chen_jing)
+    kinds = {k["code"]: k for k in staff.get("/api/v1/meetings/kinds").json()}
+    assert len(kinds) == 12
+    assert kinds["plenary"]["leave_approver"] == "chair_or_sg"
+    r = staff.patch(
+        "/api/v1/meetings/kinds/thematic",
+        {"leave_approver": "chair_or_sg", "numbered": True, "name": "专题协商会议"},
+    )
+    assert (r.status_code, r.json()["numbered"]) == (200, True)
+    assert make_meeting("thematic").numbered_name == "十届一次专题协商会议"
+    assert staff.patch("/api/v1/meetings/kinds/thematic", {"leave_approver": "anyone"}).status_code == 422
+    assert staff.patch("/api/v1/meetings/kinds/nope", {"numbered": True}).status_code == 404
+    assert (
+        api_for(world.zhao_lei).patch("/api/v1/meetings/kinds/thematic", {"numbered": False}).status_code
+        == 403
+    )
+    assert staff.patch("/api/v1/meetings/kinds/studio", {"is_active": False}).status_code == 200
+    assert "studio" not in {k["code"] for k in staff.get("/api/v1/meetings/kinds").json()}
