@@ -37,7 +37,7 @@ from .forms import (
     add_service_errors,
     proposal_kind_for,
 )
-from .models import Proposal, Proposer
+from .models import Proposal, Proposer, Rating
 from .services.config import class_labels, settings_for
 from .workflow import EDITABLE_STATES, TRANSITIONS, State
 
@@ -114,7 +114,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 def _draft_form(request: HttpRequest, proposal: Proposal | None, data: Any = None) -> DraftForm:
     user = _user(request)
     committee_id = user.committee_id
-    joint = proposal is None or proposal.kind == Proposal.Kind.JOINT
+    joint = proposal is None or proposal.kind in (Proposal.Kind.INDIVIDUAL, Proposal.Kind.JOINT)
     first = None
     if proposal is not None:
         first = next((p.person_id for p in proposal.proposers.all() if p.role == Proposer.Role.FIRST), None)
@@ -165,7 +165,8 @@ def _save_new(request: HttpRequest, form: DraftForm) -> Proposal:
         **{k: v for k, v in changes.items() if v not in (None, "")},
     )
     if proposal.state in EDITABLE_STATES and access.can_edit_draft(_user(request), proposal):
-        if proposal.kind == Proposal.Kind.JOINT:
+        # An autosaved draft may exist under this key from before co-signers were chosen.
+        if proposal.kind in (Proposal.Kind.INDIVIDUAL, Proposal.Kind.JOINT):
             changes["cosigner_person_ids"] = cosigners
         services.proposal_update_draft(proposal=proposal, actor=_user(request), changes=changes)
     return proposal
@@ -387,6 +388,8 @@ def _detail_context(
         and access.can_answer_as_unit(user, proposal)
         and proposal.state == State.REPLY_DRAFTED,
         "class_labels": class_labels(settings_for(proposal.committee_id)),
+        # 满意 / 基本满意 / 不满意, not the stored codes.
+        "rating_labels": dict(Rating.Level.choices),
     }
 
 

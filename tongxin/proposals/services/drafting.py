@@ -275,13 +275,18 @@ def _apply_changes(
     if changes.get("cosigner_person_ids") is not None:
         if not allow_cosigners:
             errors["cosigner_person_ids"] = [_("提交后不能更改联名人。")]
-        elif proposal.kind != Proposal.Kind.JOINT:
+        elif proposal.kind not in (Proposal.Kind.INDIVIDUAL, Proposal.Kind.JOINT):
             errors["cosigner_person_ids"] = [_("只有联名提案可以邀请联名人。")]
         else:
             first = proposal.proposers.get(role=Proposer.Role.FIRST)
             other["cosigners"] = _check_cosigners(
                 proposal.committee_id, first.person_id, changes["cosigner_person_ids"], errors
             )
+            # A draft becomes joint when its author invites co-signers and individual again when
+            # they are all removed: autosave may have created it before anyone was chosen.
+            kind = Proposal.Kind.JOINT if changes["cosigner_person_ids"] else Proposal.Kind.INDIVIDUAL
+            if kind != proposal.kind:
+                other["kind"] = kind
     if errors:
         raise Invalid(_("提案内容有误，请检查。"), errors)
     changed_text = {name: value for name, value in text.items() if getattr(proposal, name) != value}
@@ -303,6 +308,8 @@ def _save(
         fields: dict[str, Any] = {**changed_text, "updated_at": timezone.now(), "version": F("version") + 1}
         if "category_id" in other:
             fields["category_id"] = other["category_id"]
+        if "kind" in other:
+            fields["kind"] = other["kind"]
         # Refuse the write if the proposal left the editable states meanwhile (submitted elsewhere).
         updated = Proposal.objects.filter(pk=proposal.pk, state__in=states).update(**fields)
         if updated != 1:

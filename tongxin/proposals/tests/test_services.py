@@ -107,6 +107,23 @@ def test_autosave_keeps_every_text_change_and_the_original_stays(world):
         services.proposal_edit(proposal=p, actor=world.li_na, changes={"title": "关于x的建议"})
 
 
+def test_a_draft_becomes_joint_when_cosigners_are_invited_and_individual_when_removed(world):
+    # Autosave can create the draft before the author picks co-signers (seen in the browser test).
+    p = draft(world)
+    assert p.kind == Proposal.Kind.INDIVIDUAL
+    p = services.proposal_update_draft(
+        proposal=p, actor=world.wang_wei, changes={"cosigner_person_ids": [world.li_na.person_id]}
+    )
+    assert p.kind == Proposal.Kind.JOINT
+    assert [(r.person_id, r.role) for r in p.proposers.order_by("position")] == [
+        (world.wang_wei.person_id, "first"),
+        (world.li_na.person_id, "cosigner"),
+    ]
+    p = services.proposal_update_draft(proposal=p, actor=world.wang_wei, changes={"cosigner_person_ids": []})
+    assert p.kind == Proposal.Kind.INDIVIDUAL
+    assert p.proposers.count() == 1
+
+
 def test_submit_refuses_an_incomplete_proposal(world):
     p = services.proposal_create(actor=world.wang_wei, title="关于某事的建议")
     with pytest.raises(Invalid) as caught:
