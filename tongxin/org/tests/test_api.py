@@ -235,6 +235,8 @@ def test_openapi_documents_every_org_endpoint(db, client):
     count = 0
     for path, ops in org_paths.items():
         for method, op in ops.items():
+            if "组织机构" not in op.get("tags", []):
+                continue  # e.g. /sessions/{id}/merge-suggestions belongs to the similarity capability
             count += 1
             assert op.get("summary"), f"{method} {path} has no summary"
             assert op.get("description"), f"{method} {path} has no description"
