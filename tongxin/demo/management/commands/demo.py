@@ -15,6 +15,9 @@ from tongxin.demo.builder import DEMO_PASSWORD, AlreadyBuilt, build, describe
 from tongxin.org.models import Committee
 
 DEMO_COMMITTEE = "兰州市城关区"
+DEMO_USERNAMES = frozenset(
+    {"weiyuan", "zhuxi", "tian", "xinxi", "mishu", "weiyuangongzuo", "teyao", "chengban"}
+)
 
 
 class Command(BaseCommand):
@@ -60,6 +63,5 @@ class Command(BaseCommand):
         return [
             (u.username, "、".join(r.get_role_display() for r in u.roles.all()), u.full_name)
             for u in users
-            if u.username in {"weiyuan", "zhuxi", "tian", "xinxi", "mishu", "weiyuangongzuo", "teyao", "chengban"}
-            or u.kind == User.Kind.ADMIN
+            if u.username in DEMO_USERNAMES or u.kind == User.Kind.ADMIN
         ]
