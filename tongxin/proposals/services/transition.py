@@ -22,6 +22,7 @@ from tongxin.core.errors import Conflict, Forbidden, NotFound
 from tongxin.core.workflow import Transition
 
 from .. import access, tasks
+from ..duty_credit import proposal_duties_record
 from ..models import Proposal, ProposalEvent, ProposalSettings
 from ..workflow import SYSTEM_ACTIONS, TRANSITIONS, State
 from .config import settings_for
@@ -107,6 +108,7 @@ def _run(
             round=outcome.fields.get("round", proposal.round),
             data=outcome.data,
         )
+        proposal_duties_record(proposal=proposal, name=name, data=outcome.data, actor=actor, today=ctx.today)
     return event
 
 
