@@ -3,15 +3,10 @@ entries and assessment at the desk. parse → access → service → render; no 
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,8 +15,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxin.accounts.models import User
-from tongxin.core.errors import Conflict, Forbidden, Invalid, NotFound
+from tongxin.core.errors import Conflict, Forbidden, Invalid
 from tongxin.core.htmx import render_page_or_partial
+from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after
 from tongxin.members.models import Membership
 
@@ -39,23 +35,6 @@ from .forms import (
 )
 from .models import DutyClaim, DutyReport
 from .workflow import CLAIM_TRANSITIONS, QUERY_STATES, REPORT_STATES, SCORING_STATES, TRANSITIONS
-
-View = Callable[..., HttpResponseBase]
-
-
-def _http_errors(view: View) -> View:
-    """Signed-in only; NotFound → 404 (never a hint), Forbidden → 403."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-
-    return login_required(wrapped)
 
 
 def _user(request: HttpRequest) -> User:
@@ -86,7 +65,7 @@ def _record_context(request: HttpRequest, membership: Membership, year: int) -> 
     }
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def my_record(request: HttpRequest) -> HttpResponse:
@@ -100,7 +79,7 @@ def my_record(request: HttpRequest) -> HttpResponse:
     return render(request, "duties/record.html", _record_context(request, membership, _year(request)))
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def member_record(request: HttpRequest, pk: int) -> HttpResponse:
@@ -109,7 +88,7 @@ def member_record(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "duties/record.html", _record_context(request, membership, _year(request)))
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def committee_overview(request: HttpRequest) -> HttpResponse:
@@ -156,7 +135,7 @@ def committee_overview(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "duties/overview.html", context, partial="ranking")
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def rules(request: HttpRequest) -> HttpResponse:
     """计分规则: the year's rules and checklist; member affairs applies presets."""
@@ -198,7 +177,7 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "duties/rules.html", context)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def claim_list(request: HttpRequest) -> HttpResponse:
@@ -240,7 +219,7 @@ def claim_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "duties/claims.html", context, partial="results")
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def claim_new(request: HttpRequest) -> HttpResponse:
     """补录履职: a member enters 联系群众, 办实事, a commendation … with evidence."""
@@ -260,7 +239,7 @@ def claim_new(request: HttpRequest) -> HttpResponse:
     return render(request, "duties/claim_form.html", {"form": form}, status=422 if form.errors else 200)
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Approve, reject or withdraw a manual entry."""
@@ -283,7 +262,7 @@ def claim_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     return redirect("duties:claims")
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def assessment_open_view(request: HttpRequest) -> HttpResponse:
     """Open the year's assessment."""
@@ -298,7 +277,7 @@ def assessment_open_view(request: HttpRequest) -> HttpResponse:
     return redirect(f"{reverse('duties:overview')}?year={year}")
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def assessment_action(request: HttpRequest, year: int, action: str) -> HttpResponse:
     """Move the year's assessment one step."""
@@ -330,7 +309,7 @@ def _prefill(membership: Membership, year: int) -> str:
     return "\n".join(lines)
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def duty_report(request: HttpRequest) -> HttpResponse:
     """年度履职报告 (述职): pre-filled from the record, edited and submitted by the member."""
@@ -360,7 +339,7 @@ def duty_report(request: HttpRequest) -> HttpResponse:
     return render(request, "duties/report.html", {"form": form, "year": year, "report": report})
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def query_new(request: HttpRequest) -> HttpResponse:
     """A member queries an entry during the review window."""

@@ -4,15 +4,11 @@ Every page works without JavaScript; htmx only swaps the list results and refres
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -25,6 +21,7 @@ from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
 from tongxin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
+from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.members.models import Membership
 from tongxin.org.models import ActivityGroup, Sector, SpecialCommittee
@@ -46,23 +43,6 @@ from .forms import (
 from .models import Attendance, Meeting, MeetingDocument, Sitting
 from .workflow import MEETING_TRANSITIONS
 
-View = Callable[..., HttpResponseBase]
-
-
-def _http_errors(view: View) -> View:
-    """Signed-in only; NotFound → 404 (never a hint), Forbidden → 403."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-
-    return login_required(wrapped)
-
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
@@ -83,7 +63,7 @@ def _run(request: HttpRequest, meeting: Meeting, done: str, action: Callable[[],
     return _back(meeting)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def meeting_list(request: HttpRequest) -> HttpResponse:
@@ -114,7 +94,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "meetings/list.html", context, partial="results")
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def meeting_create(request: HttpRequest) -> HttpResponse:
     """安排会议: the secretariat creates a meeting with its sittings."""
@@ -164,7 +144,7 @@ def _invite_scopes(meeting: Meeting) -> list[tuple[str, list[tuple[int, str]]]]:
     ]
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -211,7 +191,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "meetings/detail.html", context)
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def meeting_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Notify, close or cancel the meeting."""
@@ -229,7 +209,7 @@ def meeting_transition(request: HttpRequest, pk: int, action: str) -> HttpRespon
     )
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def meeting_invite(request: HttpRequest, pk: int) -> HttpResponse:
     """Invite members by scope."""
@@ -262,7 +242,7 @@ def _attendance(meeting: Meeting, attendance_pk: int) -> Attendance:
     return a
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def attendance_action(request: HttpRequest, pk: int, attendance_pk: int, action: str) -> HttpResponse:
     """confirm / request_leave (the member), approve_leave / reject_leave (the approver), mark (office)."""
@@ -311,7 +291,7 @@ def attendance_action(request: HttpRequest, pk: int, attendance_pk: int, action:
     raise Http404
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def code_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     """A member types the six-digit code shown in the hall."""
@@ -332,7 +312,7 @@ def code_sign_in(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def qr_sign_in(request: HttpRequest, token: str) -> HttpResponse:
     """The page a scanned QR code opens: shows the meeting, signs in on the member's tap (POST)."""
@@ -367,7 +347,7 @@ def qr_sign_in(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "meetings/sign_in.html", {"meeting": meeting, "sitting": sitting, "token": token})
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def sitting_qr(request: HttpRequest, pk: int, sitting_pk: int) -> HttpResponse:
@@ -394,7 +374,7 @@ def sitting_qr(request: HttpRequest, pk: int, sitting_pk: int) -> HttpResponse:
     return render_page_or_partial(request, "meetings/qr.html", context, partial="code")
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Record a speech."""
@@ -421,7 +401,7 @@ def speech_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
     """Record minutes and outcomes."""
@@ -437,7 +417,7 @@ def minutes_save(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a document to the meeting."""
@@ -455,7 +435,7 @@ def document_add(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @require_GET
 def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
     """Download a meeting document (whoever sees the meeting; audited)."""
@@ -474,7 +454,7 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
     return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.file.name.rsplit("/", 1)[-1])
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def leave_requests(request: HttpRequest) -> HttpResponse:
@@ -486,7 +466,7 @@ def leave_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "meetings/leave_requests.html", {"rows": rows, "form": DecisionForm()})
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def absences(request: HttpRequest) -> HttpResponse:

@@ -3,15 +3,11 @@ swaps the list results, the revealed phone number and the member panel."""
 
 from __future__ import annotations
 
-import functools
 import io
-from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -21,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongxin.accounts.models import User
 from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
+from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.org.models import Term
 
@@ -38,23 +35,6 @@ from .models import Membership
 from .workflow import TRANSITIONS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-View = Callable[..., HttpResponseBase]
-
-
-def _http_errors(view: View) -> View:
-    """Signed-in only. NotFound → 404 (never a hint that another committee's member exists);
-    Forbidden → 403."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-
-    return login_required(wrapped)
 
 
 def _user(request: HttpRequest) -> User:
@@ -69,7 +49,7 @@ def _xlsx(export: roster.ExportFile) -> FileResponse:
     return response
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def roster_list(request: HttpRequest) -> HttpResponse:
@@ -126,7 +106,7 @@ def _detail_context(
     }
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -135,7 +115,7 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/detail.html", _detail_context(request, membership))
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def member_me(request: HttpRequest) -> HttpResponse:
@@ -155,7 +135,7 @@ def member_me(request: HttpRequest) -> HttpResponse:
     return render(request, "members/me.html", {"person": memberships[0].person, "memberships": memberships})
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_POST
 def member_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
@@ -167,7 +147,7 @@ def member_reveal_phone(request: HttpRequest, pk: int) -> HttpResponse:
     return render_page_or_partial(request, "members/detail.html", context, partial="phone")
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def member_transition(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Resign, remove or reinstate, with a note and a date."""
@@ -212,7 +192,7 @@ def member_transition(request: HttpRequest, pk: int, action: str) -> HttpRespons
     return render_page_or_partial(request, "members/detail.html", context, partial="member", status=status)
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def member_create(request: HttpRequest) -> HttpResponse:
     """新增委员: a person and their membership of the chosen term."""
@@ -238,7 +218,7 @@ def member_create(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -261,7 +241,7 @@ def member_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/form.html", context, status=status)
 
 
-@_http_errors
+@signed_in_view
 @require_GET
 def member_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """The photo, served through access control (never from a public media URL, C17)."""
@@ -275,7 +255,7 @@ def member_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     return response
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def member_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """上传照片."""
@@ -296,7 +276,7 @@ def member_photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "members/detail.html", context, status=422)
 
 
-@_http_errors
+@signed_in_view
 @require_http_methods(["GET", "POST"])
 def roster_import_view(request: HttpRequest) -> HttpResponse:
     """导入名册: upload a term's .xlsx; all rows import or none, with a row-by-row report."""
@@ -326,7 +306,7 @@ def roster_import_view(request: HttpRequest) -> HttpResponse:
     return render(request, "members/import.html", context, status=status)
 
 
-@_http_errors
+@signed_in_view
 @require_GET
 def roster_export_view(request: HttpRequest) -> HttpResponseBase:
     """导出名册 (.xlsx) with the list's filters; full numbers only when ticked by an allowed role."""
@@ -341,7 +321,7 @@ def roster_export_view(request: HttpRequest) -> HttpResponseBase:
     return _xlsx(export)
 
 
-@_http_errors
+@signed_in_view
 @require_GET
 def roster_template_view(request: HttpRequest) -> HttpResponseBase:
     """下载导入模板 for a term (its sector, party, committee and group names listed)."""

@@ -3,18 +3,13 @@ swaps the list results and shows the draft's autosave."""
 
 from __future__ import annotations
 
-import functools
 import io
 import uuid
-from collections.abc import Callable
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,6 +21,7 @@ from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
 from tongxin.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
+from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 
 from . import access, exports, queries, services
@@ -45,30 +41,12 @@ from .forms import (
 from .models import OpinionAttachment, OpinionReport
 from .workflow import EDITABLE_STATES, TRANSITIONS
 
-View = Callable[..., HttpResponseBase]
-
-
-def _http_errors(view: View) -> View:
-    """Signed-in only. NotFound → 404 (never a hint that another committee's report exists);
-    Forbidden → 403."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-
-    return login_required(wrapped)
-
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def opinion_list(request: HttpRequest) -> HttpResponse:
@@ -97,7 +75,7 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
     return render_page_or_partial(request, "opinions/list.html", context, partial="results")
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opinion_new(request: HttpRequest) -> HttpResponse:
@@ -138,7 +116,7 @@ def _draft_form(request: HttpRequest, report: OpinionReport, limit: int) -> Repo
     return ReportForm(initial={f: getattr(report, f) for f in fields}, user=request.user, limit=limit)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -175,7 +153,7 @@ def opinion_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/form.html", context, status=status)
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def opinion_autosave(request: HttpRequest, pk: int) -> HttpResponse:
     """htmx autosave of a draft while the author types; answers a short status line."""
@@ -232,7 +210,7 @@ def _detail_context(
     }
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -241,7 +219,7 @@ def opinion_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/detail.html", _detail_context(request, report))
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def opinion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One workflow action from its form on the report page."""
@@ -281,7 +259,7 @@ def opinion_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Add an attachment from the report page."""
@@ -303,7 +281,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("opinions:detail", pk=pk)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
@@ -333,7 +311,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 # --- bulletins -------------------------------------------------------------------------------
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def bulletin_list(request: HttpRequest) -> HttpResponse:
@@ -377,7 +355,7 @@ def _issue_context(request: HttpRequest, issue: Any, send_form: SendForm | None 
     }
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -386,7 +364,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/bulletin_detail.html", _issue_context(request, issue))
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def bulletin_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Send the issue: every report in it becomes 已报送."""
@@ -408,7 +386,7 @@ def bulletin_send_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "opinions/bulletin_detail.html", _issue_context(request, issue, form), status=422)
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def bulletin_forward_view(request: HttpRequest, pk: int) -> HttpResponse:
     """Forward the whole issue to the parent committee."""
@@ -432,7 +410,7 @@ def _year(request: HttpRequest) -> int:
     return form.cleaned_data["year"] if form.is_valid() else timezone.localdate().year
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def statistics_view(request: HttpRequest) -> HttpResponse:
@@ -449,7 +427,7 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def statistics_export(request: HttpRequest) -> FileResponse:

@@ -4,18 +4,13 @@ schema the API uses; htmx swaps partials where it helps and every page works wit
 
 from __future__ import annotations
 
-import functools
 import io
 import uuid
-from collections.abc import Callable
 from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -25,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
+from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 
 from . import access, exports, queries, services
@@ -41,24 +37,7 @@ from .models import Proposal, Proposer, Rating
 from .services.config import class_labels, settings_for
 from .workflow import EDITABLE_STATES, TRANSITIONS, State
 
-View = Callable[..., HttpResponseBase]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def _http_errors(view: View) -> View:
-    """Signed-in only. NotFound → 404 (never a hint that another committee's proposal exists);
-    Forbidden → 403."""
-
-    @functools.wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
-        except Forbidden as exc:
-            raise PermissionDenied(exc.message) from None
-
-    return login_required(wrapped)
 
 
 def _user(request: HttpRequest) -> Any:
@@ -73,7 +52,7 @@ def _require(allowed: bool) -> None:
 # --- Lists ------------------------------------------------------------------------------------------
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def proposal_list(request: HttpRequest) -> HttpResponse:
@@ -172,7 +151,7 @@ def _save_new(request: HttpRequest, form: DraftForm) -> Proposal:
     return proposal
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def proposal_new(request: HttpRequest) -> HttpResponse:
@@ -218,7 +197,7 @@ def _editable(request: HttpRequest, pk: int) -> Proposal:
     return proposal
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
@@ -249,7 +228,7 @@ def proposal_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "proposals/edit.html", context)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_POST
 def draft_autosave(request: HttpRequest, pk: int | None = None) -> HttpResponse:
@@ -276,7 +255,7 @@ def draft_autosave(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "proposals/edit.html#autosave", context, status=status)
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """Attach a file to a draft (author) or a proposal under review (office)."""
@@ -294,7 +273,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(target, pk=pk)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> FileResponse:
@@ -313,7 +292,7 @@ def attachment_download(request: HttpRequest, pk: int, attachment_id: int) -> Fi
     return response
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def reply_letter_upload(request: HttpRequest, pk: int) -> HttpResponse:
     """The lead or separate unit attaches the signed, stamped reply letter (答复函)."""
@@ -393,7 +372,7 @@ def _detail_context(
     }
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -403,7 +382,7 @@ def proposal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "proposals/detail.html", _detail_context(request, proposal))
 
 
-@_http_errors
+@signed_in_view
 @require_POST
 def proposal_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Run one action of the lifecycle with the form's payload (validated by the API's schema inside
@@ -461,7 +440,7 @@ def _session_id(request: HttpRequest, sessions: list[Any]) -> int | None:
     return sessions[0].pk if sessions else None
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def review_desk(request: HttpRequest) -> HttpResponse:
@@ -480,7 +459,7 @@ def review_desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def batch_assign(request: HttpRequest) -> HttpResponse:
@@ -543,7 +522,7 @@ def batch_assign(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/batch.html", context, status=422 if errors else 200)
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def batch_export(request: HttpRequest) -> FileResponse:
@@ -562,7 +541,7 @@ def batch_export(request: HttpRequest) -> FileResponse:
     return response
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def due_list(request: HttpRequest) -> HttpResponse:
@@ -573,7 +552,7 @@ def due_list(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/due.html", {"lists": lists, "today": timezone.localdate()})
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def key_list(request: HttpRequest) -> HttpResponse:
@@ -588,7 +567,7 @@ def key_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def excellent_list(request: HttpRequest) -> HttpResponse:
@@ -604,7 +583,7 @@ def excellent_list(request: HttpRequest) -> HttpResponse:
     return render(request, "proposals/excellent.html", {"data": data, "year": year})
 
 
-@_http_errors
+@signed_in_view
 @never_cache
 @require_GET
 def statistics(request: HttpRequest) -> HttpResponse:
