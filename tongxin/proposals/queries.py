@@ -573,16 +573,67 @@ def statistics(
         )
         .order_by("group_id")
     )
+    key = _with_rates(scope.filter(is_key=True).aggregate(**COUNTS))
     return {
         "session_id": session_id,
         "year": year,
         "totals": totals,
+        "key": key,
         "by_category": by("category__parent_id", "category__parent__name") + by_leaf_areas(scope),
         "by_sector": [_with_rates(dict(row)) for row in by_sector],
         "by_participating_unit": [_with_rates(dict(row)) for row in by_party],
         "by_special_committee": by("collective_special_committee_id", "collective_special_committee__name"),
-        "by_unit": [_with_rates(dict(row)) for row in by_unit],
+        "by_unit": _with_unit_performance(scope, [_with_rates(dict(row)) for row in by_unit]),
     }
+
+
+def _with_unit_performance(scope: QuerySet[Proposal], rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Adds to each unit's row what the unit itself answered for: its first-round replies on time
+    (approved by the due date), its class mix, and the ratings of the proposals it led or replied
+    to separately, as attitude and result satisfaction rates (rules 26, 27)."""
+    replies = (
+        Reply.objects.filter(
+            proposal__in=scope, round=1, approved_at__isnull=False, assignment__is_active=True
+        )
+        .values("assignment__unit_id", "result_class")
+        .annotate(
+            n=Count("pk"), on_time=Count("pk", filter=Q(approved_at__date__lte=F("assignment__reply_due_on")))
+        )
+        .order_by()
+    )
+    good = [Rating.Level.SATISFIED, Rating.Level.BASICALLY]
+    answering = Q(
+        proposal__assignments__is_active=True,
+        proposal__assignments__role__in=(Assignment.Role.LEAD, Assignment.Role.SEPARATE),
+    )
+    ratings = (
+        Rating.objects.filter(proposal__in=scope, round=F("proposal__round"), no_response=False)
+        .filter(answering)
+        .values(unit_id=F("proposal__assignments__unit_id"))
+        .annotate(
+            n=Count("pk", distinct=True),
+            attitude=Count("pk", filter=Q(attitude__in=good), distinct=True),
+            result=Count("pk", filter=Q(result__in=good), distinct=True),
+        )
+        .order_by()
+    )
+    by_unit: dict[int, dict[str, Any]] = {}
+    for row in replies:
+        unit = by_unit.setdefault(row["assignment__unit_id"], {"answered": 0, "on_time": 0, "classes": {}})
+        unit["answered"] += row["n"]
+        unit["on_time"] += row["on_time"]
+        unit["classes"][row["result_class"]] = row["n"]
+    rated = {row["unit_id"]: row for row in ratings}
+    for row in rows:
+        unit = by_unit.get(row["group_id"], {"answered": 0, "on_time": 0, "classes": {}})
+        r = rated.get(row["group_id"], {"n": 0, "attitude": 0, "result": 0})
+        row["on_time"] = unit["on_time"]
+        row["on_time_rate"] = _rate(unit["on_time"], unit["answered"])
+        row["classes"] = unit["classes"]
+        row["ratings"] = r["n"]
+        row["attitude_satisfaction_rate"] = _rate(r["attitude"], r["n"])
+        row["result_satisfaction_rate"] = _rate(r["result"], r["n"])
+    return rows
 
 
 def by_leaf_areas(scope: QuerySet[Proposal]) -> list[dict[str, Any]]:

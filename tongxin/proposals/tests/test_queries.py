@@ -117,3 +117,27 @@ def test_daily_sweep_reminds_units_once(world):
     assert Notification.objects.filter(
         proposal=p, key__startswith="due_soon:", recipient=cast.lead_staff
     ).exists()
+
+
+def test_statistics_by_unit_carry_on_time_class_mix_and_satisfaction(world):
+    cast = make_cast(world)
+    joint_proposal(cast, State.EVALUATED)  # class A; rated satisfied/satisfied and satisfied/basically
+    unhappy = joint_proposal(cast, State.REPLIED)
+    act(unhappy, "rate", world.wang_wei, attitude="basically", result="unsatisfied")
+    act(unhappy, "rate", world.li_na, attitude="satisfied", result="satisfied")
+    joint_proposal(cast, State.IN_HANDLING)
+    stats = queries.statistics(committee_id=world.committee.pk, session_id=world.session.pk)
+    by_unit = {row["group_name"]: row for row in stats["by_unit"]}
+    lead = by_unit[cast.lead_unit.name]
+    assert (lead["assigned"], lead["replied"], lead["on_time"], lead["on_time_rate"]) == (3, 2, 2, 100.0)
+    assert lead["classes"] == {"A": 2}
+    assert lead["ratings"] == 4
+    assert (lead["attitude_satisfaction_rate"], lead["result_satisfaction_rate"]) == (100.0, 75.0)
+    co = by_unit[cast.co_unit.name]  # a co-unit countersigns; the reply and its ratings are the lead's
+    assert (co["on_time_rate"], co["classes"], co["ratings"], co["result_satisfaction_rate"]) == (
+        None,
+        {},
+        0,
+        None,
+    )
+    assert stats["key"]["received"] == 0
