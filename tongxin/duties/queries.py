@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, QuerySet
+from django.db.models import Avg, Count, F, Max, Min, QuerySet
+from django.db.models.functions import Floor
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -183,6 +184,29 @@ def averages(committee_id: int, year: int, dimension: str) -> list[dict[str, Any
         }
         for r in rows
     ]
+
+
+def score_distribution(committee_id: int, year: int, width: int = 10) -> dict[str, Any]:
+    """How the committee-year's scores spread: members per band of `width` points (lowest band
+    first), per grade once graded, and the average, lowest and highest score."""
+    scores = MemberScore.objects.filter(committee_id=committee_id, year=year)
+    summary = scores.aggregate(
+        members=Count("id"), average=Avg("total"), lowest=Min("total"), highest=Max("total")
+    )
+    bands = scores.values(low=Floor(F("total") / width) * width).annotate(members=Count("id")).order_by("low")
+    grades = scores.exclude(grade="").values("grade").annotate(members=Count("id")).order_by("grade")
+    average = summary["average"]
+    return {
+        "year": year,
+        "members": summary["members"],
+        "average": Decimal(str(average)).quantize(Decimal("0.01")) if average is not None else None,
+        "lowest": summary["lowest"],
+        "highest": summary["highest"],
+        "bands": [
+            {"low": int(r["low"]), "high": int(r["low"]) + width, "members": r["members"]} for r in bands
+        ],
+        "grades": [{"grade": r["grade"], "members": r["members"]} for r in grades],
+    }
 
 
 def cycle_for(committee_id: int, year: int) -> AssessmentCycle | None:

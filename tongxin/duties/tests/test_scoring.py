@@ -129,3 +129,23 @@ def test_band_for_picks_the_highest_band_reached():
     assert scoring.band_for(Decimal(95), bands) == ("优秀", "commend")
     assert scoring.band_for(Decimal(60), bands) == ("称职", "")
     assert scoring.band_for(Decimal("59.99"), bands) == ("不称职", "talk_sector")
+
+
+def test_score_distribution_bands_and_average(world, record):
+    from tongxin.duties.queries import score_distribution
+
+    wang, li, sun = (membership_of(u) for u in (world.wang_wei, world.li_na, world.sun_li))
+    record(wang, K.MEETING_ATTENDED, meeting_kind="plenary")  # 50
+    record(wang, K.RESEARCH)  # 52
+    record(li, K.MEETING_ATTENDED, meeting_kind="plenary")  # 50
+    for _ in range(4):
+        record(sun, K.RESEARCH)  # 8
+    data = score_distribution(world.committee.pk, 2026)
+    assert data["members"] == 3
+    assert data["bands"] == [{"low": 0, "high": 10, "members": 1}, {"low": 50, "high": 60, "members": 2}]
+    assert (data["lowest"], data["highest"], data["average"]) == (
+        Decimal("8"),
+        Decimal("52"),
+        Decimal("36.67"),
+    )
+    assert score_distribution(world.committee.pk, 2025)["bands"] == []
