@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -142,6 +142,41 @@ def absence_counters(committee_id: int, term_id: int) -> list[AbsenceRow]:
         )
         for m in rows
     ]
+
+
+def _attendance_rate(present: int, expected: int) -> float | None:
+    return round(present * 100 / expected, 1) if expected else None
+
+
+def attendance_statistics(committee_id: int, year: int) -> dict[str, Any]:
+    """The year's attendance at closed meetings, in total and per kind: meetings held, invitations,
+    present, excused (leave approved), absent, and the attendance rate (present over invited)."""
+    counts = {
+        "invited": Count("pk"),
+        "present": Count("pk", filter=Q(state=AttendanceState.PRESENT)),
+        "excused": Count("pk", filter=Q(state=AttendanceState.LEAVE_APPROVED)),
+        "absent": Count("pk", filter=Q(state=AttendanceState.ABSENT)),
+        "late": Count("pk", filter=Q(late=True)),
+        "meetings": Count("meeting", distinct=True),
+    }
+    rows = Attendance.objects.filter(
+        meeting__committee_id=committee_id, meeting__starts_at__year=year, meeting__state=MeetingState.CLOSED
+    )
+    totals = rows.aggregate(**counts)
+    totals["attendance_rate"] = _attendance_rate(totals["present"], totals["invited"])
+    by_kind = []
+    for row in (
+        rows.values(
+            kind_id=F("meeting__kind_id"),
+            kind_name=F("meeting__kind__name"),
+            category=F("meeting__kind__category"),
+        )
+        .annotate(**counts)
+        .order_by("meeting__kind__position", "kind_id")
+    ):
+        row["attendance_rate"] = _attendance_rate(row["present"], row["invited"])
+        by_kind.append(row)
+    return {"year": year, "totals": totals, "by_kind": by_kind}
 
 
 def todos_for(user: Any) -> list[Todo]:

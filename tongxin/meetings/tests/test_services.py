@@ -345,3 +345,29 @@ def test_closing_a_big_meeting_rebuilds_scores_in_bulk(world, make_meeting, monk
     services.attendance_mark_present_bulk(actor=world.chen_jing, meeting=meeting, attendance_ids=ids)
     services.meeting_transition(actor=world.chen_jing, meeting=meeting, name="close")
     assert set(MemberScore.objects.filter(year=2026).values_list("total", flat=True)) == {Decimal("50.00")}
+
+
+def test_attendance_statistics_per_kind(world, chair, make_meeting):
+    meeting = make_meeting("plenary")
+    services.attendance_mark(
+        actor=world.chen_jing, attendance=attendance_of(meeting, world.wang_wei), present=True, late=True
+    )
+    on_leave = attendance_of(meeting, world.li_na)
+    services.attendance_transition(actor=world.li_na, attendance=on_leave, name="request_leave", note="出差")
+    services.leave_decide(actor=world.sun_li, attendance=on_leave, approve=True)
+    services.meeting_transition(actor=world.chen_jing, meeting=meeting, name="close")
+    make_meeting("plenary")  # notified, not held yet: not counted
+    stats = queries.attendance_statistics(world.committee.pk, 2026)
+    t = stats["totals"]
+    assert (t["meetings"], t["invited"], t["present"], t["excused"], t["absent"], t["late"]) == (
+        1,
+        3,
+        1,
+        1,
+        1,
+        1,
+    )
+    assert t["attendance_rate"] == 33.3
+    [row] = stats["by_kind"]
+    assert (row["category"], row["invited"], row["present"]) == ("plenary", 3, 1)
+    assert queries.attendance_statistics(world.committee.pk, 2025)["totals"]["invited"] == 0
