@@ -117,7 +117,7 @@ def checklist_progress(membership: Membership, year: int) -> list[ChecklistRow]:
 
 
 def checklist_summary(committee_id: int, year: int) -> list[dict[str, Any]]:
-    """For staff: how many members met each checklist line, out of how many."""
+    """For staff: how many members met each checklist line, out of how many, and the share (%)."""
     items = services.checklist_for(committee_id, year)
     kinds = {k for item in items for k in item.kinds}
     members = services.memberships_in_year(committee_id, year).filter(status="active")
@@ -130,16 +130,20 @@ def checklist_summary(committee_id: int, year: int) -> list[dict[str, Any]]:
         for item in items:
             if _item_matches(item, kind, attributes or {}):
                 counts[item.pk][membership_id] += 1
-    return [
-        {
-            "code": item.code,
-            "label": item.label,
-            "threshold": item.threshold,
-            "members_met": sum(1 for n in counts[item.pk].values() if n >= item.threshold),
-            "members_total": total,
-        }
-        for item in items
-    ]
+    rows = []
+    for item in items:
+        met = sum(1 for n in counts[item.pk].values() if n >= item.threshold)
+        rows.append(
+            {
+                "code": item.code,
+                "label": item.label,
+                "threshold": item.threshold,
+                "members_met": met,
+                "members_total": total,
+                "rate": round(met * 100 / total, 1) if total else None,
+            }
+        )
+    return rows
 
 
 def scores_for(committee_id: int, year: int) -> QuerySet[MemberScore]:

@@ -149,3 +149,13 @@ def test_score_distribution_bands_and_average(world, record):
         Decimal("36.67"),
     )
     assert score_distribution(world.committee.pk, 2025)["bands"] == []
+
+
+def test_checklist_summary_gives_the_share_of_members_who_met_each_line(world, record):
+    from tongxin.duties.queries import checklist_summary
+
+    record(membership_of(world.wang_wei), K.RESEARCH)
+    rows = {row["code"]: row for row in checklist_summary(world.committee.pk, 2026)}
+    research = rows["research"]
+    assert (research["members_met"], research["members_total"], research["rate"]) == (1, 3, 33.3)
+    assert all(row["rate"] == 0.0 for code, row in rows.items() if code != "research")
