@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tongxin.opinions",
     "tongxin.meetings",
     "tongxin.similarity",
+    "tongxin.files",
     "tongxin.demo",
 ]
 
@@ -250,6 +251,12 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
+
+# --- Generated files (tongxin.files): documents and exports made by background tasks ---------------
+# Dotted paths to tongxin.files.generators.Generator objects; each app adds its own.
+FILE_GENERATORS: list[str] = []
+FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
+FILE_MAX_ACTIVE_PER_USER = env_int("FILE_MAX_ACTIVE_PER_USER", 5)
 
 # --- Background work (Django Tasks API; the db_worker runs them in production) ---------------------
 TASKS = {
