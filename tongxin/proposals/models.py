@@ -178,6 +178,10 @@ class Proposal(TimeStampedModel):
         LEAD = "lead", _("主办会办")
         SEPARATE = "separate", _("分办")
 
+    class Origin(models.TextChoices):
+        PLATFORM = "", _("本平台办理")
+        IMPORTED = "imported", _("历史导入")
+
     committee = models.ForeignKey(Committee, on_delete=models.PROTECT, related_name="proposals")
     session = models.ForeignKey(
         PlenarySession,
@@ -268,6 +272,11 @@ class Proposal(TimeStampedModel):
     closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     cosign_due_on = models.DateField(_("联名确认截止"), null=True, blank=True)
     rating_due_on = models.DateField(_("评价截止"), null=True, blank=True)
+    # A proposal of an earlier session entered from the office's records (services/history.py): it
+    # arrives closed, numbered as it was, for search and similarity history.
+    origin = models.CharField(_("来源"), max_length=16, choices=Origin.choices, blank=True, default="")
+    # The proposers as the record names them; names matched to members also get Proposer rows.
+    proposer_text = models.CharField(_("提案者（原文）"), max_length=200, blank=True, default="")
 
     class Meta:
         ordering = ["-id"]
