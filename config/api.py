@@ -19,6 +19,7 @@ from tongxin.audit.api import router as audit_router
 from tongxin.audit.services import access_denied_record
 from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
+from tongxin.dashboards.api import router as dashboards_router
 from tongxin.duties.api import assessments_router, checklists_router, score_rules_router
 from tongxin.duties.api import members_router as duties_members_router
 from tongxin.duties.api import router as duties_router
@@ -112,3 +113,4 @@ api.add_router("/bulletins", opinion_bulletins_router, tags=["社情民意刊物
 # paths; the root router adds /similar, /sessions/{id}/merge-suggestions and /search.
 api.add_router("/proposals", similarity_proposals_router, tags=["相似与检索"])
 api.add_router("/", similarity_router, tags=["相似与检索"])
+api.add_router("/dashboards", dashboards_router, tags=["数据看板"])

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "tongxin.opinions",
     "tongxin.meetings",
     "tongxin.similarity",
+    "tongxin.dashboards",
     "tongxin.files",
     "tongxin.demo",
 ]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("duties/", include("tongxin.duties.urls")),
     path("proposals/", include("tongxin.proposals.urls")),
     path("similarity/", include("tongxin.similarity.urls")),
+    path("dashboards/", include("tongxin.dashboards.urls")),
     path("api/v1/", api.urls),
 ]

@@ -45,6 +45,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         frozenset({Role.MEMBER, Role.INFORMATION_OFFICE, Role.LEADER, Role.INVITED_INFORMANT}),
         "opinion",
     ),
+    NavItem(_("数据看板"), "dashboards:index", STAFF_READERS, "chart"),
     NavItem(_("工作日历"), "core:calendar", frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN}), "calendar"),
     NavItem(_("账号管理"), "accounts:user_list", frozenset({Role.SYSTEM_ADMIN}), "key"),
     NavItem(_("角色授权"), "accounts:role_list", frozenset({Role.SECURITY_ADMIN}), "shield"),

@@ -130,10 +130,10 @@ def checklist_summary(committee_id: int, year: int) -> list[dict[str, Any]]:
         for item in items:
             if _item_matches(item, kind, attributes or {}):
                 counts[item.pk][membership_id] += 1
-    rows = []
+    summary = []
     for item in items:
         met = sum(1 for n in counts[item.pk].values() if n >= item.threshold)
-        rows.append(
+        summary.append(
             {
                 "code": item.code,
                 "label": item.label,
@@ -143,7 +143,7 @@ def checklist_summary(committee_id: int, year: int) -> list[dict[str, Any]]:
                 "rate": round(met * 100 / total, 1) if total else None,
             }
         )
-    return rows
+    return summary
 
 
 def scores_for(committee_id: int, year: int) -> QuerySet[MemberScore]:
