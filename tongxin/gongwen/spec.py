@@ -43,6 +43,7 @@ class Paragraph:
     lead: str = ""
     indent: bool = True
     align: str = "justify"  # "justify" | "center" | "right" | "left"
+    lead_level: int = 0  # the heading level whose font the lead takes; 0: read it from the lead's numbering
 
 
 @dataclass(frozen=True)
