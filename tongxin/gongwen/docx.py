@@ -456,7 +456,7 @@ class _Writer:
         # Line 1 of the header (15 mm … 25.2 mm from the top): the corner mark, right-aligned.
         corner = self.paragraph(header, align="right", snap=False)
         if spec.corner_mark:
-            self.run(corner, spec.corner_mark, font=self.fonts.heading1, size_pt=BODY_PT)
+            self.run(corner, spec.corner_mark, font=self.fonts.heading1, latin=self.fonts.heading1)
         size, scale = self._mark_size(spec.issuer_mark, LETTER_RULE_WIDTH)
         mark_line = round(size * 20 * 1.2)
         # The mark's glyph top lies about 0.1 em below its line's top at exact spacing 1.2 em.
@@ -700,7 +700,7 @@ class _Writer:
             return
         label = "附件："
         for index, attachment in enumerate(attachments):
-            name = attachment.title.rstrip(_TRAILING_PUNCTUATION)
+            name = attachment.title.rstrip(_TRAILING_PUNCTUATION).replace("\n", "")
             number = f"{index + 1}." if len(attachments) > 1 else ""
             hang = round(text_width_chars(number) * CHAR)
             p = self.paragraph(
@@ -757,7 +757,7 @@ class _Writer:
         self.counters = [0, 0, 0, 0, 0]
         p = self.paragraph(page_break_before=True, keep_next=True)
         self.run(p, label, font=self.fonts.heading1)
-        for index, line in enumerate(attachment.title.split("\n")):
+        for index, line in enumerate(attachment.title.rstrip(_TRAILING_PUNCTUATION).split("\n")):
             p = self.paragraph(align="center", before=LINE if index == 0 else 0, keep_next=True, snap=False)
             self.run(p, line, font=self.fonts.title, size_pt=TITLE_PT)
         if attachment.blocks:

@@ -11,8 +11,10 @@ own (Chinese) messages.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -41,7 +43,14 @@ def pdf_available() -> bool:
     return soffice_path() is not None
 
 
-def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """Kill what is left of the conversion's process group (nothing, when it ended by itself)."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+
+
+def docx_to_pdf(content: bytes, *, timeout: float = 120) -> bytes:
     """The PDF of a .docx file's bytes. Raises RenderUnavailable or RenderFailed."""
     soffice = soffice_path()
     if soffice is None:
@@ -70,21 +79,27 @@ def docx_to_pdf(content: bytes, *, timeout: int = 120) -> bytes:
             str(source),
         ]
         try:
-            result = subprocess.run(  # noqa: S603 - fixed argument list, no shell
+            # A session of its own: soffice starts oosplash and soffice.bin, and a timeout must stop all.
+            process = subprocess.Popen(  # noqa: S603 - fixed argument list, no shell
                 command,
                 cwd=folder,
                 env=env,
                 stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=timeout,
-                check=False,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
             )
-        except subprocess.TimeoutExpired as exc:
-            raise RenderFailed(f"LibreOffice did not finish within {timeout} s") from exc
         except OSError as exc:
             raise RenderUnavailable(f"LibreOffice could not be started: {exc}") from exc
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired as exc:
+            _stop(process)
+            raise RenderFailed(f"LibreOffice did not finish within {timeout} s") from exc
+        finally:
+            _stop(process)
         target = folder / "document.pdf"
-        if result.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
-            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip()[-500:]
-            raise RenderFailed(f"LibreOffice exit {result.returncode}: {detail or 'no PDF produced'}")
+        if process.returncode != 0 or not target.is_file() or target.stat().st_size == 0:
+            detail = (stderr or stdout).decode("utf-8", "replace").strip()[-500:]
+            raise RenderFailed(f"LibreOffice exit {process.returncode}: {detail or 'no PDF produced'}")
         return target.read_bytes()

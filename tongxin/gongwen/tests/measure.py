@@ -105,3 +105,22 @@ def bands(
         else:
             out.append([y, y, left, right])
     return [(a, b, c, d) for a, b, c, d in out]
+
+
+def ink_rows(
+    pdf: bytes, page: int, box: tuple[float, float, float, float], *, dpi: int = 150
+) -> tuple[float, float]:
+    """Top and bottom (mm) of the non-white ink inside ``box`` = (left, top, right, bottom) in mm."""
+    with tempfile.TemporaryDirectory() as work:
+        path = Path(work) / "doc.pdf"
+        path.write_bytes(pdf)
+        raw = _run(["pdftoppm", "-f", str(page), "-l", str(page), "-r", str(dpi), "-gray", str(path)])
+    header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+(\d+)\s", raw)
+    assert header is not None
+    width = int(header.group(1))
+    pixels = raw[header.end() :]
+    per_mm = dpi / 25.4
+    left, top, right, bottom = (round(v * per_mm) for v in box)
+    rows = [y for y in range(top, bottom) if min(pixels[y * width + left : y * width + right]) < 128]
+    assert rows, "no ink in the box"
+    return rows[0] / per_mm, rows[-1] / per_mm
