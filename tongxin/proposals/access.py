@@ -155,10 +155,17 @@ def can_rate(user: Any, proposal: Proposal) -> bool:
         return True
     if not user.person_id:
         return False
+    # The proposal's own proposers are iterated (a detail page prefetched them); the proposers of
+    # proposals merged into it are asked for only when the detail's id list says there are some.
+    if any(
+        p.person_id == user.person_id and p.status == Proposer.Status.CONFIRMED
+        for p in proposal.proposers.all()
+    ):
+        return True
+    if "merged_member_ids" in vars(proposal) and not vars(proposal)["merged_member_ids"]:
+        return False
     return Proposer.objects.filter(
-        Q(proposal=proposal) | Q(proposal__merged_into=proposal),
-        person_id=user.person_id,
-        status=Proposer.Status.CONFIRMED,
+        proposal__merged_into=proposal, person_id=user.person_id, status=Proposer.Status.CONFIRMED
     ).exists()
 
 

@@ -12,7 +12,20 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    JSONField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,10 +33,12 @@ from django.utils.translation import gettext as _
 from tongxin.core.errors import Invalid, NotFound
 from tongxin.core.roles import Role
 from tongxin.core.todos import Todo
+from tongxin.opinions.models import OpinionReport
 
 from . import access, deadlines
 from .models import (
     Assignment,
+    Attachment,
     ExcellentNomination,
     KeyProposal,
     Notification,
@@ -37,6 +52,7 @@ from .models import (
 )
 from .numbering import display_number
 from .services.config import settings_for
+from .services.review import report_source
 from .workflow import FILED_STATES, HANDLING_STATES, TRANSITIONS, State
 
 API_BASE = "/api/v1/proposals"
@@ -144,8 +160,54 @@ def summary(p: Proposal, conf: ProposalSettings) -> dict[str, Any]:
 # --- Detail ---------------------------------------------------------------------------------------
 
 
+class JSONIdArray(Aggregate):
+    """The grouped ids as one JSON array (SQLite json_group_array, PostgreSQL jsonb_agg), so a
+    detail reads short id lists inside its main query instead of one query each."""
+
+    function = "JSON_GROUP_ARRAY"
+    output_field = JSONField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(compiler, connection, function="JSONB_AGG", **extra_context)
+
+
+def _ids_of(qs: QuerySet[Any], group: str, value: str) -> Subquery:
+    return Subquery(qs.values(group).annotate(ids=JSONIdArray(value)).values("ids")[:1])
+
+
+def _count_of(qs: QuerySet[Any], group: str) -> Coalesce:
+    return Coalesce(Subquery(qs.values(group).annotate(n=Count("pk")).values("n")[:1]), Value(0))
+
+
+ORIGINAL_FIELDS = ("number", "reason", "title", "background", "analysis", "suggestions", "created_at")
+
+
+def _detail_annotations() -> dict[str, Any]:
+    """Counts, id lists and the proposer's original text, each a correlated subquery of the main
+    query (rule 16: the original stays visible whatever reviewers change)."""
+    versions = ProposalVersion.objects.filter(proposal_id=OuterRef("pk"))
+    original = versions.filter(reason=ProposalVersion.Reason.ORIGINAL).order_by("-number")
+    through = Proposal.suggested_units.through.objects.filter(proposal_id=OuterRef("pk"))
+    return {
+        "version_count": _count_of(versions, "proposal_id"),
+        "attachment_count": _count_of(Attachment.objects.filter(proposal_id=OuterRef("pk")), "proposal_id"),
+        "merged_member_ids": _ids_of(
+            Proposal.objects.filter(merged_into_id=OuterRef("pk")), "merged_into_id", "pk"
+        ),
+        "suggested_unit_ids": _ids_of(through, "proposal_id", "handlingunit_id"),
+        **{f"original_{f}": Subquery(original.values(f)[:1]) for f in ORIGINAL_FIELDS},
+    }
+
+
 def proposal_for_detail(user: Any, pk: int) -> Proposal:
-    """The proposal with everything its detail shows, or NotFound when invisible to `user`."""
+    """The proposal with everything its detail shows, or NotFound when invisible to `user`.
+
+    At most seven queries whatever the proposal's history (issue 3: a page at most 15 with the
+    session and the signed-in user): the proposal with its settings, counts, id lists and original
+    text in one; then proposers, and only the relations its state can have — assignments and
+    replies once assigned, ratings once a reply was released, attachments when there are some.
+    Relations that cannot exist yet are set empty without a query, so the access rules that
+    iterate them (available actions) ask nothing more."""
     qs = (
         access.proposals_visible_to(user)
         .filter(pk=pk)
@@ -153,30 +215,61 @@ def proposal_for_detail(user: Any, pk: int) -> Proposal:
             "category",
             "rejection_reason",
             "key",
+            "committee__proposal_settings",
             "collective_participating_unit",
             "collective_special_committee",
             "collective_sector",
             "collective_activity_group",
         )
-        .annotate(version_count=Count("versions", distinct=True))
-        .prefetch_related(
-            Prefetch("proposers", queryset=Proposer.objects.select_related("person")),
-            Prefetch("assignments", queryset=Assignment.objects.select_related("unit")),
-            Prefetch("replies", queryset=Reply.objects.select_related("assignment__unit")),
-            Prefetch("ratings", queryset=Rating.objects.all()),
-            Prefetch(
-                "versions",
-                queryset=ProposalVersion.objects.filter(reason=ProposalVersion.Reason.ORIGINAL),
-                to_attr="originals",
-            ),
-            Prefetch("merged_members", queryset=Proposal.objects.only("pk", "merged_into_id")),
-            "suggested_units",
-        )
+        .annotate(**_detail_annotations())
     )
     proposal = qs.first()
     if proposal is None:
         raise NotFound(_("提案不存在。"))
+    assigned = proposal.assigned_at is not None
+    attachments = vars(proposal)["attachment_count"]
+    lookups = [
+        Prefetch("proposers", queryset=Proposer.objects.select_related("person")),
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit") if assigned else Assignment.objects.none(),
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.select_related("assignment__unit") if assigned else Reply.objects.none(),
+        ),
+        Prefetch("ratings", queryset=Rating.objects.all() if proposal.replied_at else Rating.objects.none()),
+        Prefetch(
+            "attachments",
+            queryset=Attachment.objects.all() if attachments else Attachment.objects.none(),
+        ),
+    ]
+    prefetch_related_objects([proposal], *lookups)
     return proposal
+
+
+def conf_of(p: Proposal) -> ProposalSettings:
+    """The proposal's committee settings: loaded with the detail, else read once."""
+    try:
+        if "committee" in p._state.fields_cache:
+            return p.committee.proposal_settings
+    except ProposalSettings.DoesNotExist:
+        pass
+    return settings_for(p.committee_id)
+
+
+def merged_member_ids(p: Proposal) -> list[int]:
+    """The proposals merged into `p` (a merge group's lead), from the detail's id list if loaded."""
+    if "merged_member_ids" in vars(p):
+        return sorted(vars(p)["merged_member_ids"] or [])
+    return sorted(Proposal.objects.filter(merged_into=p).values_list("pk", flat=True))
+
+
+def suggested_unit_ids(p: Proposal) -> list[int]:
+    """The units the proposer suggested, from the detail's id list if loaded."""
+    if "suggested_unit_ids" in vars(p):
+        return sorted(vars(p)["suggested_unit_ids"] or [])
+    return sorted(u.pk for u in p.suggested_units.all())
 
 
 def available_actions(user: Any, proposal: Proposal) -> list[str]:
@@ -212,14 +305,17 @@ def proposal_warnings(p: Proposal, conf: ProposalSettings) -> list[str]:
 def detail(user: Any, p: Proposal) -> dict[str, Any]:
     """The detail shape (schemas.ProposalOut). Replies are shown to proposers once approved; contact
     data only to those who may see it; units see the replies of their own proposal."""
-    conf = settings_for(p.committee_id)
+    conf = conf_of(p)
     data = summary(p, conf)
     office = access.can_review(user, p) or access.sees_whole_committee(user)
     is_unit = access.can_act_as_unit(user, p)
     replies = [r for r in p.replies.all() if r.approved_at is not None or office or is_unit]
     body = p.collective_body
-    originals: list[ProposalVersion] = getattr(p, "originals", [])
-    original = originals[-1] if originals else None
+    original = (
+        {f: getattr(p, f"original_{f}") for f in ORIGINAL_FIELDS}
+        if getattr(p, "original_title", None) is not None
+        else _latest_original(p)
+    )
     key: KeyProposal | None = getattr(p, "key", None) if hasattr(p, "key") else None
     data.update(
         background=p.background,
@@ -228,14 +324,15 @@ def detail(user: Any, p: Proposal) -> dict[str, Any]:
         collective_body=str(body) if body else None,
         handling_mode=p.handling_mode,
         merged_into_id=p.merged_into_id,
-        merged_member_ids=[m.pk for m in p.merged_members.all()],
+        merged_member_ids=merged_member_ids(p),
         rejection_reason=p.rejection_reason.label if p.rejection_reason else None,
         converted_to=p.converted_to,
+        converted_report_id=converted_report_id(p),
         is_public=p.is_public,
         entered_on_behalf=p.entered_on_behalf_by_id is not None,
         cosign_due_on=p.cosign_due_on,
         rating_due_on=p.rating_due_on,
-        suggested_unit_ids=[u.pk for u in p.suggested_units.all()],
+        suggested_unit_ids=suggested_unit_ids(p),
         proposers=[
             {
                 "id": r.pk,
@@ -299,20 +396,10 @@ def detail(user: Any, p: Proposal) -> dict[str, Any]:
         ]
         if (office or not is_unit)
         else [],
-        original=(
-            {
-                "number": original.number,
-                "reason": original.reason,
-                "title": original.title,
-                "background": original.background,
-                "analysis": original.analysis,
-                "suggestions": original.suggestions,
-                "created_at": original.created_at,
-            }
-            if original
-            else None
-        ),
-        version_count=getattr(p, "version_count", 0),
+        original=original,
+        version_count=getattr(p, "version_count", None)
+        if hasattr(p, "version_count")
+        else ProposalVersion.objects.filter(proposal=p).count(),
         key=(
             {
                 "status": key.status,
@@ -327,6 +414,29 @@ def detail(user: Any, p: Proposal) -> dict[str, Any]:
         warnings=proposal_warnings(p, conf),
     )
     return data
+
+
+def converted_report_id(p: Proposal) -> int | None:
+    """The draft 社情民意 report a proposal converted to it became (one query, only then)."""
+    if p.converted_to != Proposal.ConvertedTo.OPINION_REPORT:
+        return None
+    return (
+        OpinionReport.objects.filter(committee_id=p.committee_id, source=report_source(p.pk))
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def _latest_original(p: Proposal) -> dict[str, Any] | None:
+    if hasattr(p, "original_title"):  # loaded for the detail: there is none
+        return None
+    row = (
+        ProposalVersion.objects.filter(proposal=p, reason=ProposalVersion.Reason.ORIGINAL)
+        .order_by("-number")
+        .values(*ORIGINAL_FIELDS)
+        .first()
+    )
+    return dict(row) if row else None
 
 
 def proposal_events(proposal: Proposal) -> QuerySet[ProposalEvent]:

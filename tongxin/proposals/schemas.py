@@ -328,6 +328,7 @@ class ProposalOut(ProposalSummaryOut):
     merged_member_ids: list[int]
     rejection_reason: str | None
     converted_to: str
+    converted_report_id: int | None = Field(None, description="转为社情民意信息时，生成的信息草稿编号")
     is_public: bool
     entered_on_behalf: bool
     cosign_due_on: dt.date | None
@@ -446,3 +447,10 @@ class SupervisionIn(Schema):
 
 class KeyCloseIn(Schema):
     summary: str = Field(min_length=1, max_length=10000, description="督办总结")
+
+
+class HistoryImportOut(Schema):
+    rows: int = Field(description="导入的行数")
+    created: int = Field(description="新建的历史提案数")
+    replies: int = Field(description="其中带答复的件数")
+    matched_proposers: int = Field(description="关联到委员的提案者人次")

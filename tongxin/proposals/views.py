@@ -105,7 +105,7 @@ def _draft_form(request: HttpRequest, proposal: Proposal | None, data: Any = Non
             "analysis": proposal.analysis,
             "suggestions": proposal.suggestions,
             "category_id": proposal.category_id,
-            "suggested_unit_ids": [u.pk for u in proposal.suggested_units.all()],
+            "suggested_unit_ids": queries.suggested_unit_ids(proposal),
             "cosigner_person_ids": [
                 p.person_id for p in proposal.proposers.all() if p.role == Proposer.Role.COSIGNER
             ],
@@ -239,19 +239,22 @@ def draft_autosave(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     if proposal is None:
         _require(access.can_write_proposal(user))
     form = _draft_form(request, proposal, request.POST)
-    status, saved_at, error = 200, None, ""
+    status, saved_at, error, submitted = 200, None, "", False
     if form.is_valid():
         try:
             if proposal is None:
                 proposal = _save_new(request, form)
+                saved_at = timezone.localtime()
+            elif services.proposal_autosave(proposal=proposal, actor=user, changes=form.changes()) is None:
+                # The member's own 提交 won the race: nothing to save, and htmx stops polling on 286.
+                status, submitted = 286, True
             else:
-                services.proposal_update_draft(proposal=proposal, actor=user, changes=form.changes())
-            saved_at = timezone.localtime()
+                saved_at = timezone.localtime()
         except DomainError as exc:
             status, error = 422, str(exc.message)
     else:
         status, error = 422, _("有内容未能保存，请检查后再保存。")
-    context = {"saved_at": saved_at, "error": error, "proposal": proposal}
+    context = {"saved_at": saved_at, "error": error, "proposal": proposal, "submitted": submitted}
     return render(request, "proposals/edit.html#autosave", context, status=status)
 
 
@@ -328,7 +331,7 @@ def _choices(proposal: Proposal, names: list[str], detail: dict[str, Any]) -> di
     if "category_id" in fields:
         out["category_id"] = queries.category_choices(proposal.committee_id)
     if "result_class" in fields:
-        out["result_class"] = list(class_labels(settings_for(proposal.committee_id)).items())
+        out["result_class"] = list(class_labels(queries.conf_of(proposal)).items())
     if "proposer_id" in fields:
         out["proposer_id"] = [(p["id"], p["name"]) for p in detail["proposers"] if p["status"] == "confirmed"]
     return out
@@ -366,7 +369,7 @@ def _detail_context(
         "can_upload_letter": "approve_reply" not in data["available_actions"]
         and access.can_answer_as_unit(user, proposal)
         and proposal.state == State.REPLY_DRAFTED,
-        "class_labels": class_labels(settings_for(proposal.committee_id)),
+        "class_labels": class_labels(queries.conf_of(proposal)),
         # 满意 / 基本满意 / 不满意, not the stored codes.
         "rating_labels": dict(Rating.Level.choices),
     }

@@ -6,7 +6,13 @@
 from __future__ import annotations
 
 from .config import class_labels, proposal_settings_update, settings_for
-from .drafting import proposal_create, proposal_edit, proposal_review_edit, proposal_update_draft
+from .drafting import (
+    proposal_autosave,
+    proposal_create,
+    proposal_edit,
+    proposal_review_edit,
+    proposal_update_draft,
+)
 from .followups import (
     attachment_add,
     attachment_download,
@@ -29,6 +35,7 @@ __all__ = [
     "key_proposal_close",
     "key_supervision_add",
     "notification_mark_read",
+    "proposal_autosave",
     "proposal_create",
     "proposal_edit",
     "proposal_ratings_close",

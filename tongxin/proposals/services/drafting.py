@@ -310,8 +310,11 @@ def _save(
             fields["category_id"] = other["category_id"]
         if "kind" in other:
             fields["kind"] = other["kind"]
-        # Refuse the write if the proposal left the editable states meanwhile (submitted elsewhere).
-        updated = Proposal.objects.filter(pk=proposal.pk, state__in=states).update(**fields)
+        # Refuse the write if the proposal left the editable states meanwhile (submitted elsewhere)
+        # or was changed since this writer read it (compare-and-swap on the version, as transitions).
+        updated = Proposal.objects.filter(pk=proposal.pk, state__in=states, version=proposal.version).update(
+            **fields
+        )
         if updated != 1:
             raise Conflict(_("提案状态已变化，不能再修改，请刷新后查看。"))
         proposal.refresh_from_db()
@@ -354,6 +357,24 @@ def proposal_update_draft(*, proposal: Proposal, actor: Any, changes: Mapping[st
     )
 
 
+def proposal_autosave(*, proposal: Proposal, actor: Any, changes: Mapping[str, Any]) -> Proposal | None:
+    """The draft form's autosave (every ~20 s): `proposal_update_draft`, retried once on a fresh
+    copy when another save of the same draft changed it first (a second tab, a retried request);
+    None, with nothing written, when the proposal has just been submitted — the autosave that
+    raced the member's own 提交 ends quietly instead of answering a conflict."""
+    for attempt in (1, 2):
+        try:
+            return proposal_update_draft(proposal=proposal, actor=actor, changes=changes)
+        except Conflict:
+            fresh = Proposal.objects.filter(pk=proposal.pk).first()
+            if fresh is None or fresh.state not in EDITABLE_STATES:
+                return None
+            if attempt == 2:
+                raise
+            proposal = fresh
+    return None
+
+
 def proposal_review_edit(*, proposal: Proposal, actor: Any, changes: Mapping[str, Any]) -> Proposal:
     """A reviewer's edit of the wording before filing (rule 16); the proposer's original stays."""
     if not access.can_review(actor, proposal):
@@ -377,7 +398,10 @@ def proposal_review_edit(*, proposal: Proposal, actor: Any, changes: Mapping[str
 def proposal_edit(*, proposal: Proposal, actor: Any, changes: Mapping[str, Any]) -> Proposal:
     """PATCH: the author's autosave of a draft, or a reviewer's edit of a submitted proposal."""
     if access.can_edit_draft(actor, proposal) and proposal.state in EDITABLE_STATES:
-        return proposal_update_draft(proposal=proposal, actor=actor, changes=changes)
+        saved = proposal_autosave(proposal=proposal, actor=actor, changes=changes)
+        if saved is None:  # submitted meanwhile: an API client gets the definite answer
+            raise Conflict(_("提案已提交，草稿不再自动保存。"), code="invalid_transition")
+        return saved
     if access.can_review(actor, proposal):
         return proposal_review_edit(proposal=proposal, actor=actor, changes=changes)
     if access.can_edit_draft(actor, proposal):

@@ -9,6 +9,8 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from tongxin.core.errors import Conflict, Invalid
+from tongxin.members.models import Membership
+from tongxin.opinions.services import opinion_create_from_proposal
 
 from .. import deadlines
 from ..models import Proposal, ProposalCategory, ProposalEvent, Proposer, RejectionReason
@@ -128,11 +130,46 @@ def _reject(ctx: Ctx) -> Outcome:
     )
 
 
-def _convert(ctx: Ctx) -> Outcome:
-    # The opinion-report capability does not exist yet: the conversion is recorded (issue 3).
-    return Outcome(
-        state=State.CONVERTED, fields={"converted_to": ctx.data.target}, data={"target": ctx.data.target}
+def report_source(proposal_id: int) -> str:
+    """How an opinion report names the proposal it was made from (OpinionReport.source)."""
+    return f"proposals.proposal:{proposal_id}"
+
+
+def _report_authors(p: Proposal) -> list[Membership]:
+    """The confirmed proposers' memberships, first proposer first: the report's 反映人."""
+    rows = list(
+        p.proposers.filter(status=Proposer.Status.CONFIRMED)
+        .select_related("membership__term", "membership__person")
+        .order_by("position", "pk")
     )
+    found = [r.membership for r in rows if r.membership is not None]
+    missing = [r.person_id for r in rows if r.membership is None]
+    if missing:  # a proposer recorded without a membership: the one in the committee's current term
+        found += list(
+            Membership.objects.filter(
+                person_id__in=missing, term__committee_id=p.committee_id, term__is_current=True
+            ).select_related("term", "person")
+        )
+    return found
+
+
+def _convert(ctx: Ctx) -> Outcome:
+    """Route the proposal as 意见建议, 社情民意 or 委员来信 (rule 12). 社情民意: a linked draft report
+    for its proposers is created in the same transaction (opinions owns it; the report's `source`
+    names this proposal, the event's data names the report), so both pages link each other."""
+    p = ctx.proposal
+    data: dict[str, Any] = {"target": ctx.data.target}
+    if ctx.data.target == Proposal.ConvertedTo.OPINION_REPORT:
+        report = opinion_create_from_proposal(
+            committee=p.committee,
+            actor=ctx.actor,
+            proposal_title=p.title,
+            body={"background": p.background, "analysis": p.analysis, "suggestions": p.suggestions},
+            authors=_report_authors(p),
+            source=report_source(p.pk),
+        )
+        data["report_id"] = report.pk
+    return Outcome(state=State.CONVERTED, fields={"converted_to": ctx.data.target}, data=data)
 
 
 def _merge(ctx: Ctx) -> Outcome:

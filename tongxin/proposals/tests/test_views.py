@@ -285,7 +285,7 @@ def test_list_and_detail_query_bounds(world, client_for, django_assert_max_num_q
     office = client_for(world.zhang_min)
     with django_assert_max_num_queries(15):
         assert office.get("/proposals/").status_code == 200
-    with django_assert_max_num_queries(25):
+    with django_assert_max_num_queries(15):
         assert office.get(f"/proposals/{p.pk}/").status_code == 200
     with django_assert_max_num_queries(15):
         assert office.get("/proposals/review/").status_code == 200
