@@ -70,6 +70,24 @@ def access_denied_record(*, request: HttpRequest, reason: str = "") -> SecurityE
     )
 
 
+def export_record(
+    *,
+    actor: Any,
+    target: str,
+    rows: int,
+    filters: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> SecurityEvent:
+    """Log one list export: what list, under which filters, how many rows left (ecosystem.md C9)."""
+    return security_event_record(
+        kind=SecurityEvent.Kind.EXPORT,
+        request=request,
+        actor=actor,
+        target=target,
+        details={"filters": filters or {}, "rows": rows},
+    )
+
+
 def security_log_export(*, actor: Any, filters: EventFilter, request: HttpRequest | None = None) -> bytes:
     """The audit administrator's .xlsx of the log under `filters`; the export itself is logged."""
     if not access.can_read_security_log(actor):

@@ -1,4 +1,4 @@
-"""API schemas of the working-day calendar."""
+"""API schemas of the working-day calendar, and the error answer of every spreadsheet import."""
 
 from __future__ import annotations
 
@@ -12,6 +12,18 @@ class ErrorOut(Schema):
     code: str
     message: str
     fields: dict[str, list[str]] | None = None
+
+
+class SheetRowErrorOut(Schema):
+    row: int = Field(description="Excel 行号")
+    column: str = Field(description="列名（表头）")
+    message: str
+
+
+class SheetErrorOut(ErrorOut):
+    """422 of a spreadsheet import: nothing was imported; `errors` lists every problem by row."""
+
+    errors: list[SheetRowErrorOut] = []
 
 
 class CalendarDayIn(Schema):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,17 +21,29 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.datetime import from_excel
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongxin.accounts.models import User
 from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
 from tongxin.core.errors import Forbidden, Invalid
+from tongxin.core.sheets import (
+    DATE_FORMAT,
+    RowErrors,
+    date_value,
+    file_error,
+    header_columns,
+    read_rows,
+    safe_text,
+    unescape_text,
+)
+from tongxin.core.sheets import (
+    RowError as RowError,  # re-exported: the views report rows with it
+)
 from tongxin.org.models import ActivityGroup, ParticipatingUnit, Sector, SpecialCommittee, Term
 
 from . import access
@@ -107,28 +118,7 @@ GENDER_LABELS: dict[str, str] = {v: k for k, v in GENDER_VALUES.items()}
 YES = {"是", "√", "✓", "Y", "y", "yes", "Yes", "YES", "1"}
 NO = {"", "否", "×", "N", "n", "no", "No", "NO", "0"}
 LIST_SEPARATORS = re.compile(r"[、，,;；]")
-DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
-DATE_FORMAT = 'yyyy"年"m"月"d"日"'
-# Cells starting with one of these are formulas to a spreadsheet (ASVS 1.2.10, CSV/formula injection).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")
-ZIP_MAGIC = b"PK\x03\x04"
 MAX_ROWS = 5000
-MAX_ZIP_ENTRIES = 500
-HEADER_SEARCH_ROWS = 5  # a title line such as "政协第十届…委员名册" may sit above the header
-
-
-@dataclass(frozen=True)
-class RowError:
-    row: int
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        return _("第 %(row)d 行「%(column)s」：%(message)s") % {
-            "row": self.row,
-            "column": self.column,
-            "message": self.message,
-        }
 
 
 class RosterRejected(Invalid):
@@ -160,17 +150,6 @@ class ExportFile:
 
 
 # --- Writing -------------------------------------------------------------------------------------
-
-
-def safe_text(value: str) -> str:
-    """Prefix a leading formula character with an apostrophe so no spreadsheet evaluates the cell."""
-    return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
-
-
-def _unescape(value: str) -> str:
-    if len(value) > 1 and value[0] == "'" and value[1:].startswith(FORMULA_TRIGGERS):
-        return value[1:]
-    return value
 
 
 def _row_values(membership: Membership, *, full_phone: bool) -> list[Any]:
@@ -315,55 +294,7 @@ def roster_template(*, actor: User, term: Term, request: HttpRequest | None = No
     )
 
 
-# --- Reading -------------------------------------------------------------------------------------
-
-
-def _file_error(message: str) -> Invalid:
-    return Invalid(message, {"file": [message]}, code="invalid_file")
-
-
-def _read_rows(upload: File[Any]) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """Yield (Excel row number, values) of the first sheet, refusing files that are not sane xlsx."""
-    size = upload.size or 0
-    limit = settings.ROSTER_MAX_BYTES
-    if size == 0:
-        raise _file_error(_("请选择要导入的文件。"))
-    if size > limit:
-        shown = f"{limit / 1024 / 1024:g} MB" if limit >= 1024 * 1024 else f"{limit // 1024} KB"
-        raise _file_error(_("文件不能超过 %(size)s。") % {"size": shown})
-    upload.seek(0)
-    data = upload.read()
-    if not isinstance(data, bytes) or not data.startswith(ZIP_MAGIC):
-        raise _file_error(_("只能导入 Excel 工作簿（.xlsx）文件。"))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            entries = archive.infolist()
-            names = {e.filename for e in entries}
-            inflated = sum(e.file_size for e in entries)
-    except zipfile.BadZipFile:
-        raise _file_error(_("文件已损坏，无法读取。")) from None
-    if "xl/workbook.xml" not in names:
-        raise _file_error(_("只能导入 Excel 工作簿（.xlsx）文件。"))
-    # A small zip that inflates to gigabytes would exhaust memory (a zip bomb, ASVS 5.2.3).
-    if len(entries) > MAX_ZIP_ENTRIES or inflated > 20 * limit:
-        raise _file_error(_("文件内容过大或结构异常，无法导入。"))
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for malformed parts; the user only needs "unreadable"
-        raise _file_error(_("无法读取该文件，请用 Excel 或 WPS 另存为 .xlsx 后重试。")) from None
-    try:
-        sheet = workbook.worksheets[0]
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield number, tuple(values)
-    except Exception:
-        raise _file_error(_("无法读取该文件，请用 Excel 或 WPS 另存为 .xlsx 后重试。")) from None
-    finally:
-        workbook.close()
-
-
-def _header_name(value: Any) -> str:
-    text = re.sub(r"[\s\u3000*＊]", "", str(value or ""))
-    return HEADER_ALIASES.get(text, text)
+# --- Reading (the shared reader in tongxin.core.sheets) ------------------------------------------
 
 
 def _text(value: Any) -> str:
@@ -377,33 +308,7 @@ def _text(value: Any) -> str:
         value = value.date()
     if isinstance(value, dt.date):
         return value.isoformat()
-    return _unescape(str(value).strip())
-
-
-def _date(value: Any) -> dt.date | None:
-    """A date from a date cell, an Excel serial, 19700102, or text such as 1970-01-02 / 1970年1月2日."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if 19000101 <= value <= 21001231:
-            value = str(int(value))
-        elif 1 <= value < 100000:
-            converted = from_excel(value)
-            return converted.date() if isinstance(converted, dt.datetime) else None
-        else:
-            raise ValueError(value)
-    text = str(value).strip()
-    if re.fullmatch(r"\d{8}", text):
-        return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    match = DATE_PATTERN.match(text)
-    if not match:
-        raise ValueError(text)
-    year, month, day = (int(g) for g in match.groups())
-    return dt.date(year, month, day)
+    return unescape_text(str(value).strip())
 
 
 class _Lookups:
@@ -425,24 +330,7 @@ class _ParsedRow:
     person: Person | None = None
 
 
-class _ErrorList:
-    """Collects the errors of the row being read; `add(column, message)` files one."""
-
-    def __init__(self) -> None:
-        self.items: list[RowError] = []
-        self.row = 0
-        self.row_columns: set[str] = set()
-
-    def start(self, row: int) -> None:
-        self.row = row
-        self.row_columns = set()
-
-    def add(self, column: str, message: str) -> None:
-        self.row_columns.add(column)
-        self.items.append(RowError(self.row, column, message))
-
-
-def _parse_row(values: dict[str, Any], lookups: _Lookups, errors: _ErrorList) -> MemberFields:
+def _parse_row(values: dict[str, Any], lookups: _Lookups, errors: RowErrors) -> MemberFields:
     """One row's cells as MemberFields; cells that cannot be read are reported and left empty."""
     text = {field: _text(values.get(field)) for field in HEADER_FOR_FIELD}
     gender = GENDER_VALUES.get(text["gender"], "")
@@ -451,7 +339,7 @@ def _parse_row(values: dict[str, Any], lookups: _Lookups, errors: _ErrorList) ->
     dates: dict[str, dt.date | None] = {}
     for field_name in ("birth_date", "joined_on"):
         try:
-            dates[field_name] = _date(values.get(field_name))
+            dates[field_name] = date_value(values.get(field_name))
         except (ValueError, OverflowError):
             errors.add(
                 HEADER_FOR_FIELD[field_name],
@@ -506,41 +394,22 @@ def _parse_row(values: dict[str, Any], lookups: _Lookups, errors: _ErrorList) ->
 
 def _header_columns(rows: Iterator[tuple[int, tuple[Any, ...]]]) -> dict[str, int]:
     """Find the header line (the first with 姓名) and map each known header to its column index."""
-    known = {c.header for c in COLUMNS}
-    for number, values in rows:
-        names = [_header_name(v) for v in values]
-        if "姓名" in names:
-            columns: dict[str, int] = {}
-            for index, name in enumerate(names):
-                if name in columns:
-                    raise _file_error(_("“%(name)s”列出现了不止一次。") % {"name": name})
-                if name in known:
-                    columns[name] = index
-            missing = [c.header for c in COLUMNS if c.header not in columns]
-            if missing:
-                raise _file_error(
-                    _("缺少必需的列：%(names)s。请使用导入模板。") % {"names": "、".join(missing)}
-                )
-            return columns
-        if number >= HEADER_SEARCH_ROWS:
-            break
-    raise _file_error(
-        _("前 %(n)d 行中找不到表头（含“姓名”的一行）。请使用导入模板。") % {"n": HEADER_SEARCH_ROWS}
-    )
+    headers = [c.header for c in COLUMNS]
+    return header_columns(rows, known=headers, required=headers, anchor="姓名", aliases=HEADER_ALIASES)
 
 
 def _parse(term: Term, upload: File[Any]) -> tuple[list[_ParsedRow], list[RowError]]:
     """Read and check every row; the rows as MemberFields, and every error found."""
-    rows = _read_rows(upload)
+    rows = read_rows(upload, max_bytes=settings.ROSTER_MAX_BYTES)
     columns = _header_columns(rows)
     lookups = _Lookups(term)
-    errors = _ErrorList()
+    errors = RowErrors()
     parsed: list[_ParsedRow] = []
     for number, values in rows:
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             continue
         if len(parsed) >= MAX_ROWS:
-            raise _file_error(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS})
+            raise file_error(_("一次最多导入 %(n)d 行。") % {"n": MAX_ROWS})
         errors.start(number)
         cells = {
             c.field: (values[columns[c.header]] if columns[c.header] < len(values) else None) for c in COLUMNS
@@ -607,7 +476,7 @@ def roster_import(
         if errors:
             raise RosterRejected(sorted(errors, key=_report_order))
         if not parsed:
-            raise _file_error(_("文件中没有委员数据。"))
+            raise file_error(_("文件中没有委员数据。"))
         with transaction.atomic():
             created = reused = 0
             for row in parsed:
