@@ -20,13 +20,16 @@ from pydantic import Field
 
 from tongxin.core.errors import Forbidden, Invalid, NotFound
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.core.schemas import SheetErrorOut
+from tongxin.core.sheets import XLSX
 
-from . import access, queries, services
+from . import access, exports, queries, services
 from .schemas import (
     ACTION_PAYLOADS,
     CategoryOut,
     ErrorOut,
     EventPageOut,
+    HistoryImportOut,
     KeyCloseIn,
     NotificationOut,
     ProposalCreateIn,
@@ -38,6 +41,7 @@ from .schemas import (
     SettingsOut,
     SupervisionIn,
 )
+from .services import history
 from .workflow import TRANSITIONS
 
 router = Router()
@@ -85,6 +89,40 @@ def list_proposals(request: HttpRequest, filters: Query[ListQuery]) -> dict[str,
     page = keyset_page(qs, after=after, limit=limit)
     conf = services.settings_for(_user(request).committee_id)
     return {"items": [queries.summary(p, conf) for p in page.items], "next_after": page.next_after}
+
+
+@router.get(
+    "/export",
+    response={200: None, **ERRORS},
+    summary="导出提案列表（xlsx）",
+    description="筛选条件同提案列表（after、limit 除外），导出全部符合条件的提案；每次导出记入安全审计日志。",
+    openapi_extra={"responses": {200: {"description": "xlsx", "content": {XLSX: {}}}}},
+)
+def export_proposals(request: HttpRequest, filters: Query[ListQuery]) -> FileResponse:
+    params = {k: v for k, v in filters.model_dump().items() if k not in ("after", "limit") and v is not None}
+    return exports.proposal_list_export(actor=_user(request), params=params, request=request).response()
+
+
+@router.post(
+    "/history/import",
+    response={200: HistoryImportOut, 403: ErrorOut, 404: ErrorOut, 422: SheetErrorOut},
+    summary="导入历史提案（xlsx）",
+    description="multipart：`file`（.xlsx，表头同导入模板：会议、编号、案由、提案者、类别、主办单位、会办单位、"
+    "办理结果、答复内容、答复日期、满意度……）。导入后为已办结的历史提案。"
+    "全部行无误才导入，否则 422 并逐行报告（`errors`），不导入任何一行；"
+    "同一会议的同一编号不能重复导入。限提案工作人员。",
+)
+def import_history(request: HttpRequest, file: File[UploadedFile]) -> HistoryImportOut:
+    user = _user(request)
+    result = history.proposals_history_sheet_import(
+        actor=user, committee=user.committee, upload=file, request=request
+    )
+    return HistoryImportOut(
+        rows=result.rows,
+        created=result.created,
+        replies=result.replies,
+        matched_proposers=result.matched_proposers,
+    )
 
 
 @router.get("/categories", response={200: list[CategoryOut], **ERRORS}, summary="提案类别")

@@ -248,3 +248,15 @@ class ListFilterForm(forms.Form):
 def proposal_kind_for(cosigners: list[int]) -> str:
     """A proposal with co-signers is a joint one (联名), otherwise an individual one."""
     return Proposal.Kind.JOINT if cosigners else Proposal.Kind.INDIVIDUAL
+
+
+class HistoryImportForm(forms.Form):
+    """历史提案导入: one .xlsx file, headers as in the template."""
+
+    file = forms.FileField(
+        label=_("历史提案文件"),
+        help_text=_("Excel 工作簿（.xlsx），表头与导入模板一致。"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

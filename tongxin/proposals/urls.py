@@ -8,9 +8,13 @@ app_name = "proposals"
 
 urlpatterns = [
     path("", views.proposal_list, name="list"),
+    path("export/", views.proposal_list_export, name="list_export"),
     path("new/", views.proposal_new, name="new"),
     path("autosave/", views.draft_autosave, name="autosave_new"),
     path("review/", views.review_desk, name="review"),
+    path("review/export/", views.review_export, name="review_export"),
+    path("history/import/", views.history_import, name="history_import"),
+    path("history/template/", views.history_template, name="history_template"),
     path("batch/", views.batch_assign, name="batch"),
     path("batch/export/", views.batch_export, name="batch_export"),
     path("due/", views.due_list, name="due"),

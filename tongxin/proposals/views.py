@@ -4,13 +4,13 @@ schema the API uses; htmx swaps partials where it helps and every page works wit
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any
 
 from django.apps import apps
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -22,11 +22,13 @@ from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.core.sheets import SheetRejected
 
 from . import access, exports, queries, services
 from .forms import (
     AttachmentForm,
     DraftForm,
+    HistoryImportForm,
     ListFilterForm,
     action_form,
     action_payload,
@@ -34,6 +36,7 @@ from .forms import (
     proposal_kind_for,
 )
 from .models import Proposal, Proposer, Rating
+from .services import history
 from .services.config import class_labels, settings_for
 from .workflow import EDITABLE_STATES, TRANSITIONS, State
 
@@ -85,6 +88,21 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
         "can_see_key": access.can_see_key_lists(user),
     }
     return render_page_or_partial(request, "proposals/list.html", context, partial="results")
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def proposal_list_export(request: HttpRequest) -> HttpResponseBase:
+    """The list as .xlsx with the page's filters, every page of it (audited)."""
+    user = _user(request)
+    _require(access.is_business_user(user))
+    params = {k: v for k, v in request.GET.items() if k in exports.LIST_FILTERS}
+    try:
+        return exports.proposal_list_export(actor=user, params=params, request=request).response()
+    except Invalid as exc:
+        messages.error(request, exc.message)
+        return redirect("proposals:list")
 
 
 # --- Writing ------------------------------------------------------------------------------------------
@@ -536,12 +554,55 @@ def batch_export(request: HttpRequest) -> FileResponse:
     session_id = _session_id(request, sessions)
     if session_id is None:
         raise NotFound(_("会议不存在。"))
-    export = exports.assignment_list_export(actor=user, session_id=session_id, request=request)
-    response = FileResponse(
-        io.BytesIO(export.content), as_attachment=True, filename=export.filename, content_type=XLSX
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return exports.assignment_list_export(actor=user, session_id=session_id, request=request).response()
+
+
+@signed_in_view
+@never_cache
+@require_http_methods(["GET", "POST"])
+def history_import(request: HttpRequest) -> HttpResponse:
+    """历史提案导入: an .xlsx of earlier sessions' proposals with replies; all rows or none."""
+    user = _user(request)
+    _require(access.can_use_review_desk(user))
+    form = HistoryImportForm(request.POST or None, request.FILES or None)
+    result, report, status = None, [], 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = history.proposals_history_sheet_import(
+                actor=user, committee=user.committee, upload=form.cleaned_data["file"], request=request
+            )
+        except SheetRejected as exc:
+            report, status = exc.errors, exc.status
+            form.add_error(None, exc.message)
+        except Invalid as exc:
+            add_service_errors(form, exc)
+            status = exc.status
+    elif request.method == "POST":
+        status = 422
+    context = {"form": form, "result": result, "report": report}
+    return render(request, "proposals/history_import.html", context, status=status)
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def history_template(request: HttpRequest) -> FileResponse:
+    """下载模板 for the history import (audited)."""
+    user = _user(request)
+    _require(access.can_use_review_desk(user))
+    sheet = history.proposals_history_template(actor=user, committee=user.committee, request=request)
+    return sheet.response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def review_export(request: HttpRequest) -> FileResponse:
+    """审查台 as .xlsx: the session's whole queue, not only the page shown (audited)."""
+    user = _user(request)
+    _require(access.can_use_review_desk(user))
+    session_id = _session_id(request, queries.session_choices(user.committee_id))
+    return exports.review_desk_export(actor=user, session_id=session_id, request=request).response()
 
 
 @signed_in_view
