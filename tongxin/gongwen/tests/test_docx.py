@@ -283,13 +283,17 @@ def test_upward_document_number_left_and_signers_right_in_kaiti():
     )
     package = Package(render_docx(doc))
     first = paragraph_with(package, "签发人：")
-    assert "张三　李四" in text_of(first)
+    assert text_of(first) == "\t签发人：张三　李四"
     last = paragraph_with(package, "王五")
-    assert text_of(last).startswith("某发〔2026〕1号\t")  # 发文字号 on the last 签发人's line
+    assert text_of(last) == "某发〔2026〕1号\t王五"  # 发文字号 on the last 签发人's line
     assert int(attr(last, "w:pPr/w:ind", "left")) == CHAR  # 居左空一字
-    tab = last.find("w:pPr/w:tabs/w:tab", NS)
-    assert tab.get(w("val")) == "right"
-    assert int(tab.get(w("pos"))) == 8845 - CHAR  # 居右空一字
+    # names 居右空一字: the widest line "张三　李四" (5 characters) ends one character from the edge,
+    # and 王五 starts under 张三
+    names_at = 8845 - CHAR - 5 * CHAR
+    label_tab = first.find("w:pPr/w:tabs/w:tab", NS)
+    assert (label_tab.get(w("val")), int(label_tab.get(w("pos")))) == ("left", names_at - 4 * CHAR)
+    name_tab = last.find("w:pPr/w:tabs/w:tab", NS)
+    assert (name_tab.get(w("val")), int(name_tab.get(w("pos")))) == ("left", names_at)
     names = [r for r in last.iter(w("r")) if "王五" in text_of(r)]
     assert attr(names[0], "w:rPr/w:rFonts", "eastAsia") == "楷体_GB2312"
     assert last.find("w:pPr/w:pBdr/w:bottom", NS) is not None

@@ -136,6 +136,11 @@ def test_colophon_ends_on_the_text_block_bottom_of_the_last_page(notice_pdf):
     assert printer.left == pytest.approx(LEFT + 4.94, abs=0.6)  # 左空一字
     cc = next(line for line in last if line.text.startswith("抄送："))
     assert cc.top < printed.top
+    # the rules, seen left of the text (which starts one character in): the last one on the 版心's bottom
+    pages = len(pages_lines(notice_pdf))
+    first_rule, last_rule = ink_rows(notice_pdf, pages, (LEFT + 1, cc.top - 5, LEFT + 3, BOTTOM + 4))
+    assert last_rule == pytest.approx(BOTTOM, abs=0.5)
+    assert first_rule < cc.top
 
 
 def test_letter_letterhead_and_numbering(letter_pdf):
