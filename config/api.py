@@ -23,6 +23,7 @@ from tongxin.dashboards.api import router as dashboards_router
 from tongxin.duties.api import assessments_router, checklists_router, score_rules_router
 from tongxin.duties.api import members_router as duties_members_router
 from tongxin.duties.api import router as duties_router
+from tongxin.files.api import router as files_router
 from tongxin.meetings.api import router as meetings_router
 from tongxin.members.api import router as members_router
 from tongxin.opinions.api import bulletins_router as opinion_bulletins_router
@@ -113,4 +114,5 @@ api.add_router("/bulletins", opinion_bulletins_router, tags=["社情民意刊物
 # paths; the root router adds /similar, /sessions/{id}/merge-suggestions and /search.
 api.add_router("/proposals", similarity_proposals_router, tags=["相似与检索"])
 api.add_router("/", similarity_router, tags=["相似与检索"])
+api.add_router("/files", files_router, tags=["生成文件"])
 api.add_router("/dashboards", dashboards_router, tags=["数据看板"])

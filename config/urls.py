@@ -16,6 +16,7 @@ urlpatterns = [
     path("duties/", include("tongxin.duties.urls")),
     path("proposals/", include("tongxin.proposals.urls")),
     path("similarity/", include("tongxin.similarity.urls")),
+    path("files/", include("tongxin.files.urls")),
     path("dashboards/", include("tongxin.dashboards.urls")),
     path("api/v1/", api.urls),
 ]

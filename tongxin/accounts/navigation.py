@@ -46,6 +46,8 @@ NAVIGATION: tuple[NavItem, ...] = (
         "opinion",
     ),
     NavItem(_("数据看板"), "dashboards:index", STAFF_READERS, "chart"),
+    # Documents and exports made in the background; members reach theirs from 我的.
+    NavItem(_("我的文件"), "files:list", STAFF_READERS, "file"),
     NavItem(_("工作日历"), "core:calendar", frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN}), "calendar"),
     NavItem(_("账号管理"), "accounts:user_list", frozenset({Role.SYSTEM_ADMIN}), "key"),
     NavItem(_("角色授权"), "accounts:role_list", frozenset({Role.SECURITY_ADMIN}), "shield"),

@@ -277,3 +277,13 @@ def test_safe_filename():
     long = services.safe_filename("长" * 300 + ".xlsx", fallback="x")
     assert len(long) == 200
     assert long.endswith(".xlsx")
+
+
+def test_sweep_command(world, run_tasks):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("files_sweep", stdout=out)
+    assert out.getvalue().strip() == "expired 0, abandoned 0"
