@@ -132,11 +132,16 @@ _DIGITS = "〇一二三四五六七八九"
 
 
 def chinese_number(value: int) -> str:
-    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 99 → 九十九 (heading numbers)."""
-    if not 0 < value < 100:
-        raise ValueError("heading numbers run from 1 to 99")
-    tens, units = divmod(value, 10)
-    text = ("" if tens == 1 else _DIGITS[tens]) + "十" if tens else ""
+    """1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五, 110 → 一百一十 (heading numbers)."""
+    if not 0 < value < 1000:
+        raise ValueError("heading numbers run from 1 to 999")
+    hundreds, rest = divmod(value, 100)
+    tens, units = divmod(rest, 10)
+    text = f"{_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        text += ("" if tens == 1 and not hundreds else _DIGITS[tens]) + "十"
+    elif hundreds and units:
+        text += "零"
     return text + (_DIGITS[units] if units else "")
 
 
@@ -635,6 +640,8 @@ class _Writer:
             self.run(p, paragraph.text)
 
     def table(self, table: Table) -> None:
+        if not table.header and not table.rows:
+            return  # a table without rows is not valid OOXML; there is nothing to show
         if table.landscape:
             self._section_break(landscape=True)
         width = TEXT_WIDTH if not table.landscape else PAGE_HEIGHT - MARGIN_TOP - MARGIN_BOTTOM

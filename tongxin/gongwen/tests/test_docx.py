@@ -232,7 +232,8 @@ def test_chinese_date_has_no_padding():
 
 
 def test_chinese_numbers_and_heading_numbers():
-    assert [chinese_number(n) for n in (1, 9, 10, 11, 19, 20, 21, 99)] == [
+    numbers = (1, 9, 10, 11, 19, 20, 21, 99, 100, 105, 110, 111, 999)
+    assert [chinese_number(n) for n in numbers] == [
         "一",
         "九",
         "十",
@@ -241,10 +242,15 @@ def test_chinese_numbers_and_heading_numbers():
         "二十",
         "二十一",
         "九十九",
+        "一百",
+        "一百零五",
+        "一百一十",
+        "一百一十一",
+        "九百九十九",
     ]
     assert [heading_number(level, 2) for level in (1, 2, 3, 4)] == ["二、", "（二）", "2.", "（2）"]
-    with pytest.raises(ValueError, match="1 to 99"):
-        chinese_number(100)
+    with pytest.raises(ValueError, match="1 to 999"):
+        chinese_number(1000)
     assert [lead_level(x) for x in ("一、", "（三）", "2.", "（4）", "一是")] == [1, 2, 3, 4, 1]
 
 
@@ -659,3 +665,53 @@ def test_form_letter_without_mark_or_number():
     package = Package(render_docx(minimal(form=Form.LETTER)))
     title = paragraph_with(package, "关于测试的通知")
     assert attr(title, "w:pPr/w:spacing", "before") == "0"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        OfficialDocument(title="", body=[]),
+        minimal(body=[Table(header=[], rows=[])]),
+        minimal(
+            body=[
+                Table(header=[["甲", "乙", "丙"]], rows=[["1"], ["1", "2", "3", "4"]], column_widths_mm=[10])
+            ]
+        ),
+        minimal(body=[Heading(1, f"第{n}部分") for n in range(1, 120)]),
+        minimal(body=[Paragraph("")], signature=Signature("", dt.date(2026, 2, 3))),
+        minimal(issuer_mark="很长的发文机关标志" * 6, signers=["某"], recipients="某：", cc=["甲。", " 乙 "]),
+        minimal(
+            form=Form.LETTER,
+            corner_mark="C",
+            secrecy="秘密",
+            urgency="加急",
+            attachments=[Attachment("附\n表")],
+        ),
+        minimal(print_date=dt.date(2026, 1, 1)),
+    ],
+    ids=[
+        "empty",
+        "empty-table",
+        "ragged-table",
+        "many-headings",
+        "blank",
+        "long-mark",
+        "letter-extras",
+        "date-only",
+    ],
+)
+def test_unusual_documents_render_to_valid_packages(doc):
+    package = Package(render_docx(doc))
+    body = package.document.find("w:body", NS)
+    assert body[-1].tag == w("sectPr")
+    for table in body.iter(w("tbl")):
+        assert table.findall("w:tr", NS)
+        assert table.getnext() is not None  # a table is never the last thing in its container
+
+
+def test_long_mark_is_scaled_and_shrunk_to_fit():
+    package = Package(render_docx(minimal(issuer_mark="很长的发文机关标志" * 6)))
+    run = paragraph_with(package, "很长的").find("w:r", NS)
+    size_pt = int(attr(run, "w:rPr/w:sz", "val")) / 2
+    scale = int(attr(run, "w:rPr/w:w", "val")) / 100
+    assert 54 * size_pt * scale * 20 <= 8845  # 54 characters within 156 mm
