@@ -66,7 +66,8 @@ SMALL_PT = 14.0  # 4号: 版记, page numbers
 TITLE_PT = 22.0  # 2号
 CHAR_SPACING = -5  # w:spacing w:val is in twips: −5 = −0.25 pt, so 28 characters fit 156 mm
 CHAR = 320 + CHAR_SPACING  # one 3号 character's advance: 16 pt − 0.25 pt = 315 twips
-SMALL_CHAR = 280 + CHAR_SPACING  # one 4号 character's advance
+SMALL_EM = 280  # one 4号 character (14 pt): the page numbers' 空一字
+SMALL_CHAR = SMALL_EM + CHAR_SPACING  # one 4号 character's advance in the Normal style's spacing
 RED = "FF0000"
 MARK_LINE = 1.2  # the 发文机关标志's exact line height, in em
 MARK_INK = 1.08  # measured: its glyph top lies 1.08 em above its line's bottom (Noto Serif CJK, LibreOffice)
@@ -85,11 +86,11 @@ LETTER_FOOTER_DISTANCE = round(20 * 1440 / 25.4) - LETTER_RULE
 LETTER_FIRST_GAP = 113  # 2 mm more than LibreOffice leaves between the header and the body (measured)
 LETTER_RULE_SPACE = 5  # pt below the mark's line: the double line then sits 4 mm below its glyphs (measured)
 HEADER_DISTANCE = 851  # 15 mm: only the letter form uses a header (its letterhead)
-LETTER_RULE_WIDTH = round(170 * 1440 / 25.4)
+LETTER_RULE_WIDTH = round(170 * 1440 / 25.4)  # 信函格式 double lines, 170 mm (10.1)
 # The 版记 table floats at the bottom of the 版心, placed horizontally from the page's edge: LibreOffice
 # (7.4) turns a floating table into a floating frame only when it is at least 4.7 mm narrower than the
 # text area, or when it is placed relative to the page (writerfilter FloatingTableConversion).
-COLOPHON_WIDTH = TEXT_WIDTH  # 信函格式 double lines, 170 mm (10.1)
+COLOPHON_WIDTH = TEXT_WIDTH
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
 _SCRIPT_PARTS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
@@ -422,8 +423,8 @@ class _Writer:
         p = self.paragraph(
             footer,
             align="right" if odd else "left",
-            right=SMALL_CHAR + 5 if odd else 0,
-            left=0 if odd else SMALL_CHAR + 5,
+            right=SMALL_EM if odd else 0,
+            left=0 if odd else SMALL_EM,
             line=FOOTER_LINE,
             after=FOOTER_TOP - FOOTER_LINE - self.footer_distance,
             snap=False,
@@ -464,9 +465,10 @@ class _Writer:
         if spec.corner_mark:
             self.run(corner, spec.corner_mark, font=self.fonts.heading1, latin=self.fonts.heading1)
         size, scale = self._mark_size(spec.issuer_mark, LETTER_RULE_WIDTH)
-        mark_line = round(size * 20 * 1.2)
-        # The mark's glyph top lies about 0.1 em below its line's top at exact spacing 1.2 em.
-        before = max(0, mm(30) - HEADER_DISTANCE - LINE - round(size * 2))
+        mark_line = round(size * 20 * MARK_LINE)
+        # The mark's glyph top 30 mm from the paper's top: the header starts at HEADER_DISTANCE and
+        # its first line is the corner mark's.
+        before = max(0, mm(30) - HEADER_DISTANCE - LINE + round(size * 20 * MARK_INK) - mark_line)
         mark = self.paragraph(
             header, align="center", left=-overhang, right=-overhang, before=before, line=mark_line, snap=False
         )
