@@ -20,6 +20,7 @@ from tongxin.audit.services import access_denied_record
 from tongxin.core.api import router as core_router
 from tongxin.core.errors import DomainError
 from tongxin.dashboards.api import router as dashboards_router
+from tongxin.documents.api import router as documents_router
 from tongxin.duties.api import assessments_router, checklists_router, score_rules_router
 from tongxin.duties.api import members_router as duties_members_router
 from tongxin.duties.api import router as duties_router
@@ -116,3 +117,4 @@ api.add_router("/proposals", similarity_proposals_router, tags=["相似与检索
 api.add_router("/", similarity_router, tags=["相似与检索"])
 api.add_router("/files", files_router, tags=["生成文件"])
 api.add_router("/dashboards", dashboards_router, tags=["数据看板"])
+api.add_router("/documents", documents_router, tags=["公文"])

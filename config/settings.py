@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "tongxin.similarity",
     "tongxin.dashboards",
     "tongxin.files",
+    "tongxin.documents",
     "tongxin.demo",
 ]
 
@@ -255,7 +256,18 @@ ROSTER_MAX_BYTES = env_int("ROSTER_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- Generated files (tongxin.files): documents and exports made by background tasks ---------------
 # Dotted paths to tongxin.files.generators.Generator objects; each app adds its own.
-FILE_GENERATORS: list[str] = []
+FILE_GENERATORS: list[str] = [
+    # Official documents (tongxin.documents.generators)
+    "tongxin.documents.generators.assignment_notice",
+    "tongxin.documents.generators.reply_letter",
+    "tongxin.documents.generators.proposal_circular",
+    "tongxin.documents.generators.proposal_compilation",
+    "tongxin.documents.generators.bulletin_issue",
+    "tongxin.documents.generators.opinion_circular",
+    "tongxin.documents.generators.duty_circular",
+    "tongxin.documents.generators.duty_report",
+    "tongxin.documents.generators.work_report_figures",
+]
 FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
 FILE_MAX_ACTIVE_PER_USER = env_int("FILE_MAX_ACTIVE_PER_USER", 5)
 

@@ -18,5 +18,6 @@ urlpatterns = [
     path("similarity/", include("tongxin.similarity.urls")),
     path("files/", include("tongxin.files.urls")),
     path("dashboards/", include("tongxin.dashboards.urls")),
+    path("documents/", include("tongxin.documents.urls")),
     path("api/v1/", api.urls),
 ]

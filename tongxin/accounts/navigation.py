@@ -46,6 +46,7 @@ NAVIGATION: tuple[NavItem, ...] = (
         "opinion",
     ),
     NavItem(_("数据看板"), "dashboards:index", STAFF_READERS, "chart"),
+    NavItem(_("公文"), "documents:index", STAFF_READERS, "document"),
     # Documents and exports made in the background; members reach theirs from 我的.
     NavItem(_("我的文件"), "files:list", STAFF_READERS, "file"),
     NavItem(_("工作日历"), "core:calendar", frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN}), "calendar"),

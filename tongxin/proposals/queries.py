@@ -597,6 +597,22 @@ COUNTS = {
 }
 
 
+# How the assigned proposals are handled (交办通知: "其中主办…会办…") and by how many units; totals only.
+# Every count is distinct, so joining the assignments does not multiply the counts above.
+_ACTIVE = Q(assignments__is_active=True)
+HANDLING_COUNTS = {
+    "units": Count("assignments__unit", filter=_ACTIVE, distinct=True),
+    "lead_handled": Count("pk", filter=_ACTIVE & Q(assignments__role=Assignment.Role.LEAD), distinct=True),
+    "separate_handled": Count(
+        "pk", filter=_ACTIVE & Q(assignments__role=Assignment.Role.SEPARATE), distinct=True
+    ),
+    "with_co_units": Count("pk", filter=_ACTIVE & Q(assignments__role=Assignment.Role.CO), distinct=True),
+    "co_assignments": Count(
+        "assignments", filter=_ACTIVE & Q(assignments__role=Assignment.Role.CO), distinct=True
+    ),
+}
+
+
 def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
     row["reply_rate"] = _rate(row.get("replied", 0), row.get("assigned", 0))
     return row
@@ -606,12 +622,12 @@ def statistics(
     *, committee_id: int, session_id: int | None = None, year: int | None = None
 ) -> dict[str, Any]:
     """A session's or a year's figures (rule 37): received, filed (before and after merging), merged
-    groups and members, converted, not filed, withdrawn, assigned, replied, reply and on-time rates,
-    the class mix, both satisfaction rates and overdue — in total and by unit, category (area),
-    sector, participating unit and special committee."""
+    groups and members, converted, not filed, withdrawn, assigned (lead/co/separate split and units),
+    replied, reply, on-time and close rates, the class mix, both satisfaction rates and overdue — in
+    total and by unit, category (area), sector, participating unit and special committee."""
     today = timezone.localdate()
     scope = _scope(committee_id, session_id, year)
-    totals = _with_rates(scope.aggregate(**COUNTS))
+    totals = _with_rates(scope.aggregate(**COUNTS, **HANDLING_COUNTS))
     totals["classes"] = dict(
         scope.filter(replied_at__isnull=False).values_list("result_class").annotate(n=Count("pk")).order_by()
     )
@@ -620,6 +636,8 @@ def statistics(
         all=Count("pk"), on_time=Count("pk", filter=Q(approved_at__date__lte=F("assignment__reply_due_on")))
     )
     totals["on_time_rate"] = _rate(reply_counts["on_time"], reply_counts["all"])
+    totals["replies_approved"], totals["on_time"] = reply_counts["all"], reply_counts["on_time"]
+    totals["close_rate"] = _rate(totals["closed"], totals["assigned"])
     ratings = Rating.objects.filter(proposal__in=scope, round=F("proposal__round"), no_response=False)
     good = [Rating.Level.SATISFIED, Rating.Level.BASICALLY]
     r = ratings.aggregate(
