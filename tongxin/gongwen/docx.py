@@ -858,6 +858,19 @@ class _Writer:
         # one tiny empty paragraph, so that it never pushes a page of its own.
         self.paragraph(line=20, snap=False)
 
+    def _keep_closing_with_text(self, start: int) -> None:
+        """The 附件说明, 署名, 成文日期 and 附注 never stand on a page without 正文 (7.3.5.5): each is
+        kept with the next, and the last line of the 正文 with the first of them."""
+        body = self.docx.element.body
+        closing = [p for p in list(body)[start:] if p.tag == qn("w:p")]
+        if not closing:
+            return
+        before = body[start - 1] if start > 0 else None
+        if before is not None and before.tag == qn("w:p"):
+            closing.insert(0, before)
+        for element in closing[:-1]:
+            DocxParagraph(element, self.docx._body).paragraph_format.keep_with_next = True
+
     # -- all together ---------------------------------------------------------------------------
 
     def render(self) -> bytes:
@@ -869,10 +882,12 @@ class _Writer:
         self.head()
         self.title()
         self.blocks(self.spec.body)
+        closing_from = len(self.docx.element.body) - 1  # where the next paragraph goes: before w:sectPr
         self.attachment_note()
         if self.spec.signature is not None:
             self.signature(self.spec.signature)
         self.note()
+        self._keep_closing_with_text(closing_from)
         self.attachments()
         self.colophon()
         out = io.BytesIO()

@@ -539,6 +539,17 @@ def test_unsealed_signature_per_7_3_5_2():
     assert int(attr(date, "w:pPr/w:ind", "right")) == round((10 - 6) * CHAR)
 
 
+def test_closing_elements_are_kept_with_the_last_line_of_the_body(notice):
+    last_body = paragraph_with(notice, "附件：1.").getprevious()
+    assert text_of(last_body) == long_notice().body[-1].text
+    chain = [last_body]
+    while not text_of(chain[-1]).startswith("（此件"):
+        chain.append(chain[-1].getnext())
+    assert [text_of(p)[:4] for p in chain[1:]] == ["附件：1", "2.承办", "政协兰州", "2026", "（此件公"]
+    assert all(p.find("w:pPr/w:keepNext", NS) is not None for p in chain[:-1])
+    assert chain[-1].find("w:pPr/w:keepNext", NS) is None
+
+
 def test_note_in_parentheses_after_the_date(notice):
     note = paragraph_with(notice, "此件公开发布")
     assert text_of(note) == "（此件公开发布）"
