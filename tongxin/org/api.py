@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from tongxin.core.errors import Invalid, NotFound
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.core.roles import Role
+from tongxin.core.schemas import SheetErrorOut
 
-from . import access, presets, queries, services
+from . import access, presets, queries, services, unit_import
 from .entities import ENTITIES
 from .models import Committee, HandlingUnit, HandlingUnitContact, Term
 from .schemas import (
@@ -59,6 +61,7 @@ from .schemas import (
     TermIn,
     TermListFilters,
     TermOut,
+    UnitImportOut,
     partial,
 )
 
@@ -284,6 +287,34 @@ def _register_committee_preset(entity: str) -> None:
 
 for _entity in ("participating_unit", "special_committee", "department"):
     _register_committee_preset(_entity)
+
+
+# --- Handling units from a spreadsheet ----------------------------------------------------------------
+
+
+@router.post(
+    "/handling-units/import",
+    response={200: UnitImportOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: SheetErrorOut},
+    summary=_("导入承办单位（xlsx）"),
+    description=_(
+        "multipart：`file`（.xlsx，表头同导入模板：单位名称、简称、类别、联系人、职务、联系电话、电子邮箱），"
+        "可选 `committee_id`（默认本委员会）。全部行无误才导入，否则 422 并逐行报告（`errors`），"
+        "不导入任何一行；与已有单位同名的行更新该单位。"
+    )
+    + " "
+    + _who("handling_unit"),
+    operation_id="handling_unit_import",
+)
+def handling_unit_import(
+    request: HttpRequest, file: File[UploadedFile], committee_id: Form[int | None] = None
+) -> Any:
+    committee = _committee(request.user, committee_id)
+    result = unit_import.handling_units_import(
+        actor=_actor(request), committee=committee, upload=file, request=request
+    )
+    return UnitImportOut(
+        rows=result.rows, created=result.created, updated=result.updated, contacts=result.contacts
+    )
 
 
 # --- Contacts of a handling unit -------------------------------------------------------------------

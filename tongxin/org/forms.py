@@ -111,3 +111,15 @@ class ListFilterForm(forms.Form):
             return None
         self.is_valid()
         return self.cleaned_data.get(name) if name not in self.errors else None
+
+
+class UnitImportForm(forms.Form):
+    """承办单位导入: one .xlsx file, headers as in the template."""
+
+    file = forms.FileField(
+        label=_("单位名单文件"),
+        help_text=_("Excel 工作簿（.xlsx），表头与导入模板一致。"),
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+        ),
+    )

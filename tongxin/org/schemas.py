@@ -271,3 +271,10 @@ class DepartmentOut(Schema):
     name: str
     kind: str
     is_active: bool
+
+
+class UnitImportOut(Schema):
+    rows: int = Field(description="导入的行数")
+    created: int = Field(description="新增的单位数")
+    updated: int = Field(description="按名称更新的已有单位数")
+    contacts: int = Field(description="新增或更新的联系人数")

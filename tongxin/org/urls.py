@@ -15,6 +15,7 @@ def _section_urls(entity: str) -> list[URLPattern]:
     slug, kw = ENTITIES[entity].slug, {"entity": entity}
     return [
         path(f"{slug}/", views.section_list, kw, name=f"{entity}_list"),
+        path(f"{slug}/export/", views.section_export, kw, name=f"{entity}_export"),
         path(f"{slug}/new/", views.section_create, kw, name=f"{entity}_create"),
         path(f"{slug}/<int:pk>/edit/", views.section_edit, kw, name=f"{entity}_edit"),
         path(f"{slug}/<int:pk>/deactivate/", views.section_deactivate, kw, name=f"{entity}_deactivate"),
@@ -38,6 +39,8 @@ urlpatterns = [
         for entity in presets.PRESET_FOR_ENTITY
         if ENTITIES[entity].parent == "committee"
     ],
+    path("handling-units/import/", views.handling_unit_import, name="handling_unit_import"),
+    path("handling-units/template/", views.handling_unit_template, name="handling_unit_template"),
     path("handling-units/<int:pk>/", views.handling_unit_detail, name="handling_unit_detail"),
     path(
         "handling-units/<int:unit_pk>/contacts/new/",

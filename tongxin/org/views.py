@@ -17,21 +17,23 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tongxin.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.pagination import keyset_page, parse_after
+from tongxin.core.sheets import SheetRejected
 
-from . import access, presets, queries, services
+from . import access, exports, presets, queries, services, unit_import
 from .entities import ENTITIES, Entity, entity_of
-from .forms import ListFilterForm, form_for
+from .forms import ListFilterForm, UnitImportForm, form_for
 from .models import Committee, HandlingUnit, HandlingUnitContact, Term
 
 if TYPE_CHECKING:
@@ -117,12 +119,12 @@ def _actor(request: HttpRequest) -> User:
     return cast("User", request.user)
 
 
-def org_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def org_page(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Sign-in required; access.py's NotFound and Forbidden become Django's 404 and 403."""
 
     @login_required
     @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
             return view(request, *args, **kwargs)
         except NotFound as exc:
@@ -228,11 +230,9 @@ def overview(request: HttpRequest) -> HttpResponse:
 # --- The generic list, create, edit and deactivate pages -----------------------------------------
 
 
-@org_page
-def section_list(request: HttpRequest, entity: str) -> HttpResponse:
-    """A kind's list for one committee (and one term), filtered by name and status, paged by id."""
-    section = SECTIONS[entity]
-    kind = section.kind
+def _section_query(request: HttpRequest, entity: str) -> tuple[Committee, Model | None, ListFilterForm, Any]:
+    """The list's place, its filter form and its queryset: shared by the page and its export."""
+    kind = SECTIONS[entity].kind
     committee, parent = _place(request, kind)
     terms = [(t.pk, t.short_name) for t in queries.terms_of(committee.pk)] if kind.parent == "term" else None
     data = request.GET.copy()
@@ -256,6 +256,15 @@ def section_list(request: HttpRequest, entity: str) -> HttpResponse:
         active={"active": True, "inactive": False}.get(str(status)),
         without_contact=bool(filters.value("without_contact")),
     )
+    return committee, parent, filters, qs
+
+
+@org_page
+def section_list(request: HttpRequest, entity: str) -> HttpResponse:
+    """A kind's list for one committee (and one term), filtered by name and status, paged by id."""
+    section = SECTIONS[entity]
+    kind = section.kind
+    committee, parent, filters, qs = _section_query(request, entity)
     try:
         after = parse_after(request.GET.get("after"))
     except Invalid:
@@ -276,6 +285,65 @@ def section_list(request: HttpRequest, entity: str) -> HttpResponse:
         "create_query": "" if parent is None else _list_url(kind, parent, request).partition("?")[2],
     }
     return render_page_or_partial(request, "org/list.html", context, partial="results")
+
+
+@org_page
+@require_GET
+def section_export(request: HttpRequest, entity: str) -> HttpResponseBase:
+    """The list as .xlsx: the page's columns and filters, every page of it (audited)."""
+    section = SECTIONS[entity]
+    _committee, _parent, _filters, qs = _section_query(request, entity)
+    columns = [(str(heading), lambda obj, attr=attr: _cell(obj, attr)) for heading, attr in section.columns]
+    return exports.org_list_export(
+        actor=_actor(request),
+        entity=entity,
+        label=str(section.kind.label),
+        columns=columns,
+        rows=qs.order_by("pk"),
+        filters=request.GET,
+        request=request,
+    ).response()
+
+
+@org_page
+@require_http_methods(["GET", "POST"])
+def handling_unit_import(request: HttpRequest) -> HttpResponse:
+    """导入承办单位: upload the office's list; every row is written or none, with a row-by-row report."""
+    committee = _committee_param(request)
+    access.require_manage(request.user, "handling_unit", committee.pk)
+    form = UnitImportForm(request.POST or None, request.FILES or None)
+    result, report, status = None, [], 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = unit_import.handling_units_import(
+                actor=_actor(request), committee=committee, upload=form.cleaned_data["file"], request=request
+            )
+        except SheetRejected as exc:
+            report, status = exc.errors, exc.status
+            form.add_error(None, exc.message)
+        except Invalid as exc:
+            _show_errors(form, exc)
+            status = exc.status
+    elif request.method == "POST":
+        status = 422
+    context = {
+        "form": form,
+        "result": result,
+        "report": report,
+        "committee": committee,
+        "scope": _scope(committee, request),
+    }
+    return render(request, "org/unit_import.html", context, status=status)
+
+
+@org_page
+@require_GET
+def handling_unit_template(request: HttpRequest) -> HttpResponseBase:
+    """下载导入模板 for handling units (audited)."""
+    committee = _committee_param(request)
+    return unit_import.handling_unit_template(
+        actor=_actor(request), committee=committee, request=request
+    ).response()
 
 
 def _cell(obj: Model, attr: str) -> Any:

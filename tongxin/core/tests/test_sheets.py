@@ -1,0 +1,165 @@
+"""The shared sheet writer and reader: escaping, real dates, header style and freeze, streaming from a
+temporary file, and the reader's refusals and row/column errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from openpyxl import Workbook, load_workbook
+
+from tongxin.core.errors import Invalid
+from tongxin.core.sheets import (
+    DATE_FORMAT,
+    RowError,
+    SheetColumn,
+    cells_by_header,
+    date_value,
+    header_columns,
+    read_rows,
+    safe_text,
+    text_value,
+    write_sheet,
+)
+
+COLUMNS: list[SheetColumn[dict[str, object]]] = [
+    SheetColumn("名称", 20, lambda r: r["name"]),
+    SheetColumn("日期", 16, lambda r: r["day"], "date"),
+    SheetColumn("数量", 8, lambda r: r["n"], "number"),
+    SheetColumn("标签", 20, lambda r: r["tags"]),
+]
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+86", "-5", "@SUM(A1)", "\tx", "\0x", "\rx"])
+def test_every_formula_trigger_is_escaped_and_restored(text):
+    assert safe_text(text) == "'" + text
+    assert text_value(safe_text(text)) == text.strip() or text_value(safe_text(text)) == text
+
+
+def test_written_sheet_has_header_widths_freeze_dates_and_escapes():
+    rows = [
+        {"name": "=HYPERLINK(1)", "day": dt.date(2025, 1, 5), "n": 3, "tags": ["甲", "乙"]},
+        {"name": "普通", "day": None, "n": 0, "tags": []},
+    ]
+    sheet = write_sheet(COLUMNS, iter(rows), title="测试", filename="测试.xlsx")
+    assert sheet.rows == 2
+    book = load_workbook(io.BytesIO(sheet.read()))
+    ws = book["测试"]
+    assert ws.freeze_panes == "A2"
+    assert [c.value for c in ws[1]] == ["名称", "日期", "数量", "标签"]
+    assert ws["A1"].font.bold
+    assert ws.column_dimensions["A"].width == 20
+    assert ws["A2"].value == "'=HYPERLINK(1)"
+    assert ws["B2"].value.date() == dt.date(2025, 1, 5)  # a date cell, not text
+    assert ws["B2"].number_format == DATE_FORMAT
+    assert ws["C2"].value == 3
+    assert ws["D2"].value == "甲、乙"
+    assert ws["B3"].value is None
+
+
+def test_response_streams_from_the_file():
+    sheet = write_sheet(COLUMNS, [], title="空", filename="空.xlsx", heading=["标题行"])
+    response = sheet.response()
+    assert response.streaming
+    assert response["Cache-Control"] == "no-store"
+    assert "attachment" in response["Content-Disposition"]
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    assert ws is not None
+    assert ws["A1"].value == "标题行"
+    assert ws.freeze_panes == "A3"
+
+
+def test_large_exports_spool_to_disk(monkeypatch):
+    monkeypatch.setattr("tongxin.core.sheets.SPOOL_BYTES", 64 * 1024)
+    rows = ({"name": f"第{i}行", "day": dt.date(2025, 1, 1), "n": i, "tags": ""} for i in range(20000))
+    sheet = write_sheet(COLUMNS, rows, title="大", filename="大.xlsx")
+    assert sheet.rows == 20000
+    assert sheet.file._rolled  # type: ignore[attr-defined]  # past SPOOL_BYTES the file is on disk
+
+
+def _upload(rows: list[list[object]]) -> SimpleUploadedFile:
+    book = Workbook()
+    ws = book.active
+    assert ws is not None
+    for row in rows:
+        ws.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile("a.xlsx", buffer.getvalue())
+
+
+def test_reader_finds_the_header_under_a_title_and_maps_aliases():
+    lines = read_rows(_upload([["名单"], ["单位", "简称"], ["财政局", "'=x"]]), max_bytes=1024 * 1024)
+    columns = header_columns(
+        lines,
+        known=["单位名称", "简称"],
+        required=["单位名称"],
+        anchor="单位名称",
+        aliases={"单位": "单位名称"},
+    )
+    assert columns == {"单位名称": 0, "简称": 1}
+    number, values = next(lines)
+    assert number == 3
+    cells = cells_by_header(values, columns)
+    assert text_value(cells["简称"]) == "=x"
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"",
+        b"plain text",
+        b"PK\x03\x04broken",
+    ],
+)
+def test_reader_refuses_what_is_not_a_workbook(content):
+    with pytest.raises(Invalid):
+        list(read_rows(SimpleUploadedFile("a.xlsx", content), max_bytes=1024 * 1024))
+
+
+def test_reader_refuses_zip_bombs_and_oversize_files():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", b"0" * 5_000_000)
+    with pytest.raises(Invalid, match="过大"):
+        list(read_rows(SimpleUploadedFile("a.xlsx", buffer.getvalue()), max_bytes=100_000))
+    with pytest.raises(Invalid, match="不能超过"):
+        list(read_rows(_upload([["a"]]), max_bytes=10))
+
+
+def test_missing_and_duplicate_headers():
+    with pytest.raises(Invalid, match="缺少必需的列"):
+        header_columns(
+            read_rows(_upload([["名称", "x"]]), max_bytes=10**6),
+            known=["名称", "类别"],
+            required=["名称", "类别"],
+            anchor="名称",
+        )
+    with pytest.raises(Invalid, match="不止一次"):
+        header_columns(
+            read_rows(_upload([["名称", "名称"]]), max_bytes=10**6),
+            known=["名称"],
+            required=["名称"],
+            anchor="名称",
+        )
+    with pytest.raises(Invalid, match="找不到表头"):
+        header_columns(
+            read_rows(_upload([["x"]] * 6), max_bytes=10**6), known=["名称"], required=["名称"], anchor="名称"
+        )
+
+
+def test_dates_in_the_forms_offices_write_them():
+    assert date_value("2019年6月30日") == dt.date(2019, 6, 30)
+    assert date_value("2019-06-30") == dt.date(2019, 6, 30)
+    assert date_value(20190630) == dt.date(2019, 6, 30)
+    assert date_value(43646) == dt.date(2019, 6, 30)  # an Excel serial
+    assert date_value("") is None
+    with pytest.raises(ValueError, match="去年"):
+        date_value("去年")
+
+
+def test_row_error_reads_as_chinese():
+    assert str(RowError(3, "编号", "必须填写")) == "第 3 行「编号」：必须填写"
