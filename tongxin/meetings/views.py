@@ -26,7 +26,7 @@ from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.members.models import Membership
 from tongxin.org.models import ActivityGroup, Sector, SpecialCommittee
 
-from . import access, qr, queries, services, signin
+from . import access, exports, qr, queries, services, signin
 from .forms import (
     CodeForm,
     DecisionForm,
@@ -92,6 +92,26 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
         "staff": access.can_read_all_meetings(user),
     }
     return render_page_or_partial(request, "meetings/list.html", context, partial="results")
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def meeting_list_export(request: HttpRequest) -> FileResponse:
+    """The list as .xlsx with the page's filters, every page of it (audited)."""
+    user = _user(request)
+    form = MeetingFilterForm(request.GET, kinds=services.kinds_for(user.committee_id))
+    return exports.meeting_list_export(actor=user, filters=form.filters(), request=request).response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def attendance_export(request: HttpRequest, pk: int) -> FileResponse:
+    """One meeting's attendance sheet as .xlsx (audited)."""
+    user = _user(request)
+    meeting = access.get_meeting_for_user(user, pk)
+    return exports.attendance_export(actor=user, meeting=meeting, request=request).response()
 
 
 @signed_in_view

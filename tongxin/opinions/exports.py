@@ -8,15 +8,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from tongxin.audit.models import SecurityEvent
-from tongxin.audit.services import security_event_record
+from tongxin.audit.services import export_record, security_event_record
 from tongxin.core.errors import Forbidden, Invalid
+from tongxin.core.sheets import SheetColumn, SheetFile, filter_details, write_sheet
 
 from . import access, queries
+from .models import BulletinIssue, OpinionReport
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -100,3 +103,69 @@ def statistics_export(*, actor: Any, year: int, request: HttpRequest | None = No
         details={"year": year},
     )
     return ExportFile(filename=f"社情民意信息统计-{year}.xlsx", content=content)
+
+
+# --- List exports (tongxin.core.sheets: streamed, escaped, audited) --------------------------------
+
+LIST_FILTERS = ("box", "state", "category", "urgent", "year", "text")
+CHUNK = 500
+
+# The columns of the list's cards: title, state, urgency, reporter, forwarded from, date, issue.
+REPORT_COLUMNS: tuple[SheetColumn[OpinionReport], ...] = (
+    SheetColumn(_("标题"), 48, lambda r: r.display_title),
+    SheetColumn(_("状态"), 10, lambda r: r.get_state_display()),
+    SheetColumn(_("急事急报"), 8, lambda r: r.is_urgent),
+    SheetColumn(_("类别"), 10, lambda r: r.get_category_display()),
+    SheetColumn(_("反映人"), 16, lambda r: r.reporter_name),
+    SheetColumn(_("转报自"), 16, lambda r: r.origin.committee.name if r.origin else ""),
+    SheetColumn(_("报送日期"), 16, lambda r: r.submitted_at, "date"),
+    SheetColumn(_("刊物期次"), 24, lambda r: r.issue.label if r.issue else ""),
+)
+
+
+def opinion_list_export(
+    *, actor: Any, filters: dict[str, Any], request: HttpRequest | None = None
+) -> SheetFile:
+    """The report list as the page shows it to `actor` (same query and filters, every page; the
+    急事急报 block above the list included), audited."""
+    if not (access.can_report(actor) or access.sees_whole_committee(actor)):
+        raise Forbidden(_("您无权查看社情民意信息。"))
+    qs = queries.with_list_data(queries.opinion_filter(actor, filters)).order_by("pk")
+    sheet = write_sheet(
+        REPORT_COLUMNS,
+        qs.iterator(chunk_size=CHUNK),
+        title=_("社情民意信息"),
+        filename=f"{_('社情民意信息')}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+    export_record(
+        actor=actor,
+        request=request,
+        target="opinions.list",
+        rows=sheet.rows,
+        filters=filter_details(filters, LIST_FILTERS),
+    )
+    return sheet
+
+
+ISSUE_COLUMNS: tuple[SheetColumn[BulletinIssue], ...] = (
+    SheetColumn(_("期次"), 28, lambda i: i.label),
+    SheetColumn(_("标题"), 40, lambda i: i.title),
+    SheetColumn(_("信息篇数"), 10, lambda i: getattr(i, "report_count", 0), "number"),
+    SheetColumn(_("报送日期"), 16, lambda i: i.sent_on, "date"),
+    SheetColumn(_("转报上级"), 16, lambda i: i.forwarded_at, "date"),
+)
+
+
+def bulletin_list_export(*, actor: Any, request: HttpRequest | None = None) -> SheetFile:
+    """刊物期次 as .xlsx (every page), audited."""
+    if not access.can_view_bulletins(actor):
+        raise Forbidden(_("您无权查看刊物。"))
+    qs = queries.issues_for(actor).order_by("pk")
+    sheet = write_sheet(
+        ISSUE_COLUMNS,
+        qs.iterator(chunk_size=CHUNK),
+        title=_("刊物期次"),
+        filename=f"{_('刊物期次')}-{timezone.localdate():%Y%m%d}.xlsx",
+    )
+    export_record(actor=actor, request=request, target="opinions.bulletins", rows=sheet.rows)
+    return sheet

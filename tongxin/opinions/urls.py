@@ -6,8 +6,10 @@ app_name = "opinions"
 
 urlpatterns = [
     path("", views.opinion_list, name="list"),
+    path("export/", views.opinion_list_export, name="list_export"),
     path("new/", views.opinion_new, name="new"),
     path("bulletins/", views.bulletin_list, name="bulletins"),
+    path("bulletins/export/", views.bulletin_list_export, name="bulletins_export"),
     path("bulletins/<int:pk>/", views.bulletin_detail, name="bulletin_detail"),
     path("bulletins/<int:pk>/send/", views.bulletin_send_view, name="bulletin_send"),
     path("bulletins/<int:pk>/forward/", views.bulletin_forward_view, name="bulletin_forward"),

@@ -77,6 +77,25 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 
 @signed_in_view
 @never_cache
+@require_GET
+def opinion_list_export(request: HttpRequest) -> FileResponse:
+    """The list as .xlsx with the page's filters, every page of it (audited)."""
+    user = _user(request)
+    return exports.opinion_list_export(
+        actor=user, filters=FilterForm(request.GET).filters(), request=request
+    ).response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def bulletin_list_export(request: HttpRequest) -> FileResponse:
+    """刊物期次 as .xlsx (audited)."""
+    return exports.bulletin_list_export(actor=_user(request), request=request).response()
+
+
+@signed_in_view
+@never_cache
 @require_http_methods(["GET", "POST"])
 def opinion_new(request: HttpRequest) -> HttpResponse:
     """Write a new report (phone-first); saving creates the draft, submitting sends it."""
