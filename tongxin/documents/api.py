@@ -19,7 +19,7 @@ from .schemas import DocumentSettingsIn, DocumentSettingsOut, ErrorOut, WorkRepo
 
 router = Router()
 
-ERRORS: dict[int, type[Schema]] = {403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+ERRORS: dict[int, type[Schema]] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
 
 
 def _user(request: HttpRequest) -> Any:

@@ -157,8 +157,8 @@ def reply_letter(texts: Resolved, data: ReplyInput) -> OfficialDocument:
         body += [Heading(1, "……"), Paragraph("……"), Heading(1, "……"), Paragraph("……")]
     if not data.is_co_unit:
         body.append(Paragraph(texts.wording["reply_thanks"]))
-    contact = f"联系人：{data.contact_name or '　　　'}　联系电话：{data.contact_phone or '　　　'}"
-    publicity = f"公开属性：{data.publicity or '主动公开□　依申请公开□　不予公开□'}"
+    body.append(Paragraph(f"公开属性：{data.publicity or '主动公开□　依申请公开□　不予公开□'}"))
+    contact = f"联系人：{data.contact_name or '　　　'}，联系电话：{data.contact_phone or '　　　'}"
     return OfficialDocument(
         title=title,
         body=body,
@@ -167,7 +167,7 @@ def reply_letter(texts: Resolved, data: ReplyInput) -> OfficialDocument:
         doc_number=data.doc_number,
         recipients=recipients,
         signature=Signature(issuer=data.unit_name, date=data.date),
-        note=f"{contact}；{publicity}",
+        note=contact,
         cc=[] if data.is_co_unit else list(texts.cc[Family.REPLY_LETTER]),
         corner_mark=data.result_class or "□",
         subject=title,
