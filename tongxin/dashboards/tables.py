@@ -29,6 +29,11 @@ class Table:
     note: str = ""
 
     @property
+    def wide(self) -> bool:
+        """Many columns: the panel takes the whole row and the table scrolls inside its frame."""
+        return len(self.headings) > 5
+
+    @property
     def chart_id(self) -> str:
         return f"chart-data-{self.key}"
 

@@ -34,7 +34,7 @@
     }
     var categoryAxis = { type: "category", data: spec.categories, axisLabel: { fontSize: font, hideOverlap: true } };
     var valueAxis = { type: "value", axisLabel: { formatter: percent, fontSize: font } };
-    option.grid = { left: 8, right: 16, top: 16, bottom: spec.series.length > 1 ? 40 : 8, containLabel: true };
+    option.grid = { left: 8, right: spec.kind === "hbar" ? 56 : 16, top: 24, bottom: spec.series.length > 1 ? 40 : 8, containLabel: true };
     if (spec.series.length > 1) {
       option.legend = { type: "scroll", bottom: 0, textStyle: { fontSize: font } };
     }
