@@ -23,6 +23,7 @@ import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import IO, Any, Generic, Literal, TypeVar
 
 from django.core.files.base import File
@@ -98,7 +99,7 @@ class SheetFile:
         return response
 
 
-def _cell(sheet: Any, value: Any, kind: Kind) -> Any:
+def _cell(sheet: Any, value: Any, kind: Kind, yes_no: tuple[str, str]) -> Any:
     if value is None or value == "":
         return None
     if kind == "datetime" and isinstance(value, dt.datetime):
@@ -115,9 +116,11 @@ def _cell(sheet: Any, value: Any, kind: Kind) -> Any:
         cell.number_format = DATE_FORMAT
         return cell
     if isinstance(value, bool):
-        return _("是") if value else _("否")
+        return yes_no[0] if value else yes_no[1]
     if isinstance(value, (int, float)):
         return value
+    if isinstance(value, Decimal):
+        return float(value)
     if isinstance(value, (list, tuple)):
         value = "、".join(str(v) for v in value)
     return safe_text(str(value))
@@ -149,6 +152,7 @@ def write_workbook(parts: Sequence[SheetPart[Any]], *, filename: str) -> SheetFi
     """Write the parts, row by row, into a temporary file; the count is of the first part's rows."""
     workbook = Workbook(write_only=True)
     counts: list[int] = []
+    yes_no = (_("是"), _("否"))  # translated once, not once per cell
     for part in parts:
         sheet = workbook.create_sheet(part.title[:31])
         for index, column in enumerate(part.columns, start=1):
@@ -163,7 +167,7 @@ def write_workbook(parts: Sequence[SheetPart[Any]], *, filename: str) -> SheetFi
         sheet.append(_header_cells(sheet, [c.header for c in part.columns]))
         count = 0
         for row in part.rows:
-            sheet.append([_cell(sheet, column.value(row), column.kind) for column in part.columns])
+            sheet.append([_cell(sheet, column.value(row), column.kind, yes_no) for column in part.columns])
             count += 1
         counts.append(count)
     if not parts:

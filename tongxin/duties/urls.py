@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.my_record, name="me"),
     path("members/<int:pk>/", views.member_record, name="member"),
     path("committee/", views.committee_overview, name="overview"),
+    path("committee/export/", views.scores_export, name="scores_export"),
     path("rules/", views.rules, name="rules"),
     path("claims/", views.claim_list, name="claims"),
     path("claims/new/", views.claim_new, name="claim_new"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,7 @@ from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after
 from tongxin.members.models import Membership
 
-from . import access, queries, services
+from . import access, exports, queries, services
 from .forms import (
     ChecklistPresetForm,
     ClaimFilterForm,
@@ -86,6 +86,14 @@ def member_record(request: HttpRequest, pk: int) -> HttpResponse:
     """A member's record (the member themself, office staff and leaders)."""
     membership = access.get_membership_for_record(_user(request), pk)
     return render(request, "duties/record.html", _record_context(request, membership, _year(request)))
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def scores_export(request: HttpRequest) -> FileResponse:
+    """The year's scores (every page, best first) and per-capita tables as .xlsx (audited)."""
+    return exports.scores_export(actor=_user(request), year=_year(request), request=request).response()
 
 
 @signed_in_view
