@@ -12,9 +12,10 @@ from django.utils.translation import gettext as _
 
 from tongxin.audit.services import export_record
 from tongxin.core.errors import Forbidden
-from tongxin.core.sheets import SheetColumn, SheetFile, filter_details, write_sheet
+from tongxin.core.sheets import SheetColumn, SheetFile, SheetPart, filter_details, write_sheet, write_workbook
 
 from . import access, queries
+from .models import Assignment, ExcellentNomination, KeyProposal
 from .services.config import settings_for
 from .workflow import State
 
@@ -116,5 +117,79 @@ def assignment_list_export(*, actor: Any, session_id: int, request: Any = None) 
         target="proposals.assignment_list",
         rows=sheet.rows,
         filters={"session": session_id},
+    )
+    return sheet
+
+
+KEY_STATUS = dict(KeyProposal.Status.choices)
+KEY_COLUMNS: tuple[SheetColumn[dict[str, Any]], ...] = (
+    SheetColumn(_("编号"), 12, lambda r: r["number_display"]),
+    SheetColumn(_("案由"), 48, lambda r: r["title"]),
+    SheetColumn(_("状态"), 10, lambda r: str(KEY_STATUS.get(r["status"], r["status"]))),
+    SheetColumn(_("督办领导"), 16, lambda r: r["supervising_leader"]),
+    SheetColumn(_("审定日期"), 16, lambda r: r["decided_on"], "date"),
+)
+
+
+def key_list_export(*, actor: Any, session_id: int | None, request: Any = None) -> SheetFile:
+    """重点提案 as the page lists them (same query), audited."""
+    if not access.can_see_key_lists(actor):
+        raise Forbidden(_("您无权导出重点提案。"))
+    data = queries.key_proposals(actor, session_id=session_id)
+    sheet = write_sheet(
+        KEY_COLUMNS, data["items"], title=_("重点提案"), filename=f"{_('重点提案')}-{_stamp()}.xlsx"
+    )
+    filters = {"session": session_id} if session_id else {}
+    export_record(actor=actor, request=request, target="proposals.key", rows=sheet.rows, filters=filters)
+    return sheet
+
+
+EXCELLENT_STATUS = dict(ExcellentNomination.Status.choices)
+EXCELLENT_COLUMNS: tuple[SheetColumn[dict[str, Any]], ...] = (
+    SheetColumn(_("编号"), 12, lambda r: r["number_display"]),
+    SheetColumn(_("案由"), 48, lambda r: r["title"]),
+    SheetColumn(_("状态"), 12, lambda r: str(EXCELLENT_STATUS.get(r["status"], r["status"]))),
+    SheetColumn(_("推荐理由"), 40, lambda r: r["reason"]),
+)
+
+
+def excellent_list_export(*, actor: Any, year: int, request: Any = None) -> SheetFile:
+    """优秀提案 of a year as the page lists them, audited."""
+    if not access.can_see_key_lists(actor):
+        raise Forbidden(_("您无权导出优秀提案。"))
+    data = queries.excellent_list(actor, year=year)
+    sheet = write_sheet(
+        EXCELLENT_COLUMNS, data["items"], title=_("优秀提案"), filename=f"{_('优秀提案')}-{year}.xlsx"
+    )
+    export_record(
+        actor=actor, request=request, target="proposals.excellent", rows=sheet.rows, filters={"year": year}
+    )
+    return sheet
+
+
+DUE_COLUMNS: tuple[SheetColumn[Assignment], ...] = (
+    SheetColumn(_("案由"), 48, lambda a: a.proposal.title),
+    SheetColumn(_("承办单位"), 24, lambda a: a.unit.name),
+    SheetColumn(_("答复期限"), 16, lambda a: a.reply_due_on, "date"),
+)
+
+
+def due_lists_export(*, actor: Any, request: Any = None) -> SheetFile:
+    """逾期与临期答复: the page's two lists, one sheet each, audited; the row count is the overdue."""
+    if not access.can_see_due_lists(actor):
+        raise Forbidden(_("您无权导出逾期与临期答复。"))
+    lists = queries.due_lists(actor, today=timezone.localdate())
+    sheet = write_workbook(
+        [
+            SheetPart(_("已逾期"), DUE_COLUMNS, lists["overdue"]),
+            SheetPart(_("即将到期"), DUE_COLUMNS, lists["due_soon"]),
+        ],
+        filename=f"{_('逾期与临期答复')}-{_stamp()}.xlsx",
+    )
+    export_record(
+        actor=actor,
+        request=request,
+        target="proposals.due",
+        rows=len(lists["overdue"]) + len(lists["due_soon"]),
     )
     return sheet

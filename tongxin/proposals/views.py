@@ -597,6 +597,42 @@ def history_template(request: HttpRequest) -> FileResponse:
 @signed_in_view
 @never_cache
 @require_GET
+def key_export(request: HttpRequest) -> FileResponse:
+    """重点提案 as .xlsx (audited)."""
+    user = _user(request)
+    _require(access.can_see_key_lists(user))
+    session_id = _session_id(request, queries.session_choices(user.committee_id))
+    return exports.key_list_export(actor=user, session_id=session_id, request=request).response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def excellent_export(request: HttpRequest) -> FileResponse:
+    """优秀提案 of the year as .xlsx (audited)."""
+    user = _user(request)
+    _require(access.can_see_key_lists(user))
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    year = min(max(year, 2000), 2100)
+    return exports.excellent_list_export(actor=user, year=year, request=request).response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
+def due_export(request: HttpRequest) -> FileResponse:
+    """逾期与临期答复 as .xlsx (audited)."""
+    user = _user(request)
+    _require(access.can_see_due_lists(user))
+    return exports.due_lists_export(actor=user, request=request).response()
+
+
+@signed_in_view
+@never_cache
+@require_GET
 def review_export(request: HttpRequest) -> FileResponse:
     """审查台 as .xlsx: the session's whole queue, not only the page shown (audited)."""
     user = _user(request)

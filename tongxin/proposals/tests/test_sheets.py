@@ -327,3 +327,52 @@ def test_all_436_jszx2019_proposals_import(world):
     with pytest.raises(Exception, match="未导入任何提案"):
         call_command("import_jszx2019", str(JSZX), "--username", world.zhang_min.username, stdout=out)
     assert imported.count() == 436
+
+
+def _book(response: Any) -> Any:
+    assert response.status_code == 200
+    assert response.streaming
+    return load_workbook(io.BytesIO(b"".join(response.streaming_content)))
+
+
+def test_key_excellent_and_due_exports_follow_their_pages(world, client_for):
+    from django.utils import timezone
+
+    from tongxin.proposals import queries
+
+    from .factories import act, joint_proposal
+
+    cast = make_cast(world)
+    p = joint_proposal(cast, State.FILED)
+    act(p, "designate_key", world.zhang_min, step="nominate", reason="群众关注")
+    handled = joint_proposal(cast, State.IN_HANDLING)
+    office = client_for(world.zhang_min)
+    key = list(_book(office.get("/proposals/key/export/")).worksheets[0].iter_rows(values_only=True))
+    assert key[0][:3] == ("编号", "案由", "状态")
+    assert [r[1] for r in key[1:]] == [p.title]
+    assert key[1][2] == "候选"
+    year = timezone.localdate().year
+    excellent = list(
+        _book(office.get("/proposals/excellent/export/", {"year": year}))
+        .worksheets[0]
+        .iter_rows(values_only=True)
+    )
+    assert len(excellent) - 1 == len(queries.excellent_list(world.zhang_min, year=year)["items"])
+    due = _book(office.get("/proposals/due/export/"))
+    assert [ws.title for ws in due.worksheets] == ["已逾期", "即将到期"]
+    lists = queries.due_lists(world.zhang_min, today=timezone.localdate())
+    assert due.worksheets[0].max_row - 1 == len(lists["overdue"])
+    assert due.worksheets[1].max_row - 1 == len(lists["due_soon"])
+    unit = _book(client_for(world.zhou_qiang).get("/proposals/due/export/"))
+    own = queries.due_lists(world.zhou_qiang, today=timezone.localdate())
+    assert unit.worksheets[1].max_row - 1 == len(own["due_soon"])
+    assert all(a.unit_id == world.unit.pk for a in own["overdue"] + own["due_soon"])
+    assert handled.state == State.IN_HANDLING
+    for name in ("wang_wei", "sysadmin"):
+        assert client_for(world.people[name]).get("/proposals/key/export/").status_code == 403, name
+        assert client_for(world.people[name]).get("/proposals/excellent/export/").status_code == 403, name
+        assert client_for(world.people[name]).get("/proposals/due/export/").status_code == 403, name
+    targets = set(
+        SecurityEvent.objects.filter(kind=SecurityEvent.Kind.EXPORT).values_list("target", flat=True)
+    )
+    assert {"proposals.key", "proposals.excellent", "proposals.due"} <= targets
