@@ -258,7 +258,24 @@ def _finish(file: GeneratedFile, generator: Generator, produced: Produced) -> Ge
         if file.status == State.RUNNING:
             return _fail(file, _("保存文件时出错，请稍后重试；如仍失败，请联系系统管理员。"), State.RUNNING)
         return file
+    if preview_available(file):
+        # Render the PDF now, in the background, so that opening the preview on a phone is instant
+        # (a large .docx can take LibreOffice longer than a web request may last).
+        transaction.on_commit(partial(tasks.file_preview_task.enqueue, file_id=file.pk))
     return file
+
+
+def file_preview_render(*, file_id: int) -> bool:
+    """What the preview task runs: make and keep the PDF of a finished .docx, once. Best effort: a
+    failure is logged, and the preview is tried again when someone opens it."""
+    file = GeneratedFile.objects.filter(pk=file_id).first()
+    if file is None or file.preview or not preview_available(file):
+        return False
+    try:
+        _render_preview(file)
+    except DomainError:
+        return False
+    return True
 
 
 def _fail(file: GeneratedFile, message: str, expected: str) -> GeneratedFile:

@@ -14,6 +14,14 @@ def file_generate_task(file_id: int) -> str:
 
 
 @task()
+def file_preview_task(file_id: int) -> bool:
+    """Render a finished .docx as PDF for the preview (kept with its own hash)."""
+    from .services import file_preview_render
+
+    return file_preview_render(file_id=file_id)
+
+
+@task()
 def files_sweep_task() -> dict[str, int]:
     """Expire old files and fail abandoned ones (the daily `files_sweep` command does the same)."""
     from .services import files_sweep

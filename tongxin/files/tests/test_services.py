@@ -296,3 +296,16 @@ def test_sweep_command(world, run_tasks):
     out = StringIO()
     call_command("files_sweep", stdout=out)
     assert out.getvalue().strip() == "expired 0, abandoned 0"
+
+
+def test_system_check_names_bad_generator_entries(settings):
+    from tongxin.files.checks import check_file_generators
+
+    assert check_file_generators() == []
+    settings.FILE_GENERATORS = [
+        "tongxin.files.tests.generators.NOTE",
+        "tongxin.files.tests.generators.NOTE",
+        "tongxin.files.tests.generators.nothing",
+        "tongxin.files.tests.generators.check_staff",
+    ]
+    assert [e.id for e in check_file_generators()] == ["files.E003", "files.E001", "files.E002"]
