@@ -3,7 +3,6 @@ swaps the list results and shows the draft's autosave."""
 
 from __future__ import annotations
 
-import io
 import uuid
 from typing import Any, cast
 
@@ -452,9 +451,4 @@ def statistics_view(request: HttpRequest) -> HttpResponse:
 def statistics_export(request: HttpRequest) -> FileResponse:
     """The same figures as an Excel workbook; the export is audited."""
     user = _user(request)
-    export = exports.statistics_export(actor=user, year=_year(request), request=request)
-    response = FileResponse(
-        io.BytesIO(export.content), as_attachment=True, filename=export.filename, content_type=exports.XLSX
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return exports.statistics_export(actor=user, year=_year(request), request=request).response()
