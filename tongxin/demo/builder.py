@@ -96,6 +96,7 @@ LOCAL_SPECIAL_COMMITTEES = (
 EXTENSIONS: tuple[str, ...] = (
     "tongxin.meetings.demo.build",
     "tongxin.opinions.demo.build",
+    "tongxin.proposals.demo.build",
 )
 
 
