@@ -12,6 +12,8 @@ Contract for generator authors:
 - `run(actor, params, progress)` gets the requester and the stored cleaned params, calls
   `progress(percent, message)` now and then (cheap: updates are throttled), and returns `Produced`.
   Anything it raises fails the file with a Chinese message (a `DomainError`'s own message is shown).
+  It must not hold a transaction open around its work: progress is written as it goes, and the page
+  that polls sees it only once committed. It runs as the requester, without a request.
 """
 
 from __future__ import annotations

@@ -226,3 +226,11 @@ def test_navigation_and_profile_lead_to_my_files(world, client_for):
 def test_preview_is_not_offered_for_a_spreadsheet(world, client_for, done_file):
     response = client_for(world.zhang_min).get(f"/files/{done_file.pk}/preview.pdf")
     assert response.status_code == 404
+
+
+def test_a_generator_that_cannot_read_old_params_hides_the_file_from_colleagues_only(
+    world, client_for, done_file, settings
+):
+    settings.FILE_GENERATORS = ["tongxin.files.tests.generators.CHANGED_SHEET"]
+    assert client_for(world.chen_jing).get(f"/files/{done_file.pk}/").status_code == 404
+    assert client_for(world.zhang_min).get(f"/files/{done_file.pk}/download/").status_code == 200
