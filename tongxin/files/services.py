@@ -25,7 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -121,6 +121,9 @@ def file_generation_start(
         raise Invalid(_("参数格式有误。"), {"params": [_("须为对象（键值对）。")]})
     stored = _stored_params(generator.check(actor, dict(params)))
     digest = params_digest(kind, stored)
+    # A file whose worker died would otherwise be joined for ever: fail it, and make a new one.
+    for stale in abandoned_files().filter(created_by_id=actor.pk).select_related("created_by"):
+        _fail(stale, _abandoned_message(), stale.status)
     active = GeneratedFile.objects.filter(created_by_id=actor.pk, status__in=sorted(ACTIVE_STATES))
     existing = active.filter(params_digest=digest).first()
     if existing is not None:
@@ -475,19 +478,31 @@ def _render_preview(file: GeneratedFile) -> None:
 
 # --- the retention sweep ----------------------------------------------------------------------------
 
+# A worker that died leaves its file running; a queue that nobody serves leaves it pending.
+ABANDONED_RUNNING = dt.timedelta(hours=2)
+ABANDONED_PENDING = dt.timedelta(days=1)
+
+
+def _abandoned_message() -> str:
+    return _("生成任务已中断，请重新生成。")
+
+
+def abandoned_files(now: dt.datetime | None = None) -> QuerySet[GeneratedFile]:
+    now = now or timezone.now()
+    return GeneratedFile.objects.filter(
+        Q(status=State.RUNNING, started_at__lt=now - ABANDONED_RUNNING)
+        | Q(status=State.PENDING, created_at__lt=now - ABANDONED_PENDING)
+    )
+
 
 def files_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Daily: remove the content of files older than FILE_RETENTION_DAYS (等保 C21, 剩余信息保护),
     and fail files whose worker died (running for more than 2 hours, queued for more than a day)."""
     now = now or timezone.now()
     counts = {"expired": 0, "abandoned": 0}
-    stale = GeneratedFile.objects.filter(
-        Q(status=State.RUNNING, started_at__lt=now - dt.timedelta(hours=2))
-        | Q(status=State.PENDING, created_at__lt=now - dt.timedelta(days=1))
-    ).select_related("created_by")
-    for file in stale:
+    for file in abandoned_files(now).select_related("created_by"):
         before = file.status
-        _fail(file, _("生成任务已中断，请重新生成。"), file.status)
+        _fail(file, _abandoned_message(), file.status)
         counts["abandoned"] += int(before != file.status)
     old = GeneratedFile.objects.filter(
         status__in=[State.DONE, State.FAILED], finished_at__lt=now - dt.timedelta(days=retention_days())

@@ -309,3 +309,17 @@ def test_system_check_names_bad_generator_entries(settings):
         "tongxin.files.tests.generators.check_staff",
     ]
     assert [e.id for e in check_file_generators()] == ["files.E003", "files.E001", "files.E002"]
+
+
+def test_asking_again_for_a_file_whose_worker_died_makes_a_new_one(world):
+    stuck = start(world.zhang_min)
+    GeneratedFile.objects.filter(pk=stuck.pk).update(
+        status="running", started_at=timezone.now() - dt.timedelta(hours=3)
+    )
+    fresh = start(world.zhang_min)
+    assert fresh.pk != stuck.pk
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert "中断" in stuck.message
+    # A file running for a short while is joined as before.
+    assert start(world.zhang_min).pk == fresh.pk
