@@ -22,7 +22,6 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -32,17 +31,17 @@ from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
 from tongxin.core.errors import Forbidden, Invalid
 from tongxin.core.sheets import (
-    DATE_FORMAT,
+    RowError as RowError,  # re-exported: the views report rows with it
+)
+from tongxin.core.sheets import (
     RowErrors,
+    SheetColumn,
     date_value,
     file_error,
     header_columns,
     read_rows,
-    safe_text,
     unescape_text,
-)
-from tongxin.core.sheets import (
-    RowError as RowError,  # re-exported: the views report rows with it
+    write_sheet,
 )
 from tongxin.org.models import ActivityGroup, ParticipatingUnit, Sector, SpecialCommittee, Term
 
@@ -188,36 +187,6 @@ def roster_export(
         raise Forbidden(_("您的角色不能导出完整手机号码。"))
     queryset = roster_filter(members_visible_to(actor), filters)
     rows = roster_rows(queryset).order_by("sector__position", "person__name_pinyin", "pk")
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("委员名册"))
-    sheet.freeze_panes = "A2"
-    for index, column in enumerate(COLUMNS, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = column.width
-    bold = Font(bold=True)
-    header = []
-    for column in COLUMNS:
-        cell = WriteOnlyCell(sheet, value=column.header)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    count = 0
-    # iterator() with a chunk size keeps memory flat for a national-size roster (performance.md P11).
-    for membership in rows.iterator(chunk_size=500):
-        cells: list[Any] = []
-        for value in _row_values(membership, full_phone=include_full_phone):
-            if isinstance(value, dt.date):
-                # A real date cell, not text (ecosystem.md §b.7); openpyxl's stubs omit `date`.
-                cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
-                cell.number_format = DATE_FORMAT
-                cells.append(cell)
-            elif isinstance(value, str):
-                cells.append(safe_text(value))
-            else:
-                cells.append(value)
-        sheet.append(cells)
-        count += 1
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     term = (
         Term.objects.filter(pk=filters.term_id).select_related("committee").first()
         if filters.term_id
@@ -225,6 +194,11 @@ def roster_export(
     )
     label = f"-{term.short_name}" if term else ""
     filename = f"{_('委员名册')}{label}-{timezone.localdate():%Y%m%d}.xlsx"
+    columns = [SheetColumn(c.header, c.width, lambda values, i=i: values[i]) for i, c in enumerate(COLUMNS)]
+    # iterator() with a chunk size keeps memory flat for a national-size roster (performance.md P11).
+    values = (_row_values(m, full_phone=include_full_phone) for m in rows.iterator(chunk_size=500))
+    sheet = write_sheet(columns, values, title=_("委员名册"), filename=filename)
+    count = sheet.rows
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
@@ -232,7 +206,7 @@ def roster_export(
         target="members.roster",
         details={"rows": count, "full_phone": include_full_phone, "filters": filters.as_details()},
     )
-    return ExportFile(content=buffer.getvalue(), filename=filename, rows=count)
+    return ExportFile(content=sheet.read(), filename=filename, rows=count)
 
 
 def roster_template(*, actor: User, term: Term, request: HttpRequest | None = None) -> ExportFile:
