@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import Any
 
 from django.conf import settings
@@ -194,7 +195,9 @@ def roster_export(
     )
     label = f"-{term.short_name}" if term else ""
     filename = f"{_('委员名册')}{label}-{timezone.localdate():%Y%m%d}.xlsx"
-    columns = [SheetColumn(c.header, c.width, lambda values, i=i: values[i]) for i, c in enumerate(COLUMNS)]
+    columns: list[SheetColumn[list[Any]]] = [
+        SheetColumn(c.header, c.width, itemgetter(i)) for i, c in enumerate(COLUMNS)
+    ]
     # iterator() with a chunk size keeps memory flat for a national-size roster (performance.md P11).
     values = (_row_values(m, full_phone=include_full_phone) for m in rows.iterator(chunk_size=500))
     sheet = write_sheet(columns, values, title=_("委员名册"), filename=filename)
