@@ -92,3 +92,8 @@ class Command(BaseCommand):
             f"已导入 {result.created} 件历史提案，答复 {result.replies} 件，"
             f"关联委员 {result.matched_proposers} 人次。"
         )
+        # The similarity index is rebuilt from every proposal of the committee (similarity/indexes.py);
+        # proposals cannot call similarity (the arrow points the other way), so say what to run.
+        self.stdout.write(
+            f"相似索引：运行 tongxin similarity_rebuild --committee {actor.committee_id} 使历史提案参与相似比对。"
+        )
