@@ -95,5 +95,6 @@ class Command(BaseCommand):
         # The similarity index is rebuilt from every proposal of the committee (similarity/indexes.py);
         # proposals cannot call similarity (the arrow points the other way), so say what to run.
         self.stdout.write(
-            f"相似索引：运行 tongxin similarity_rebuild --committee {actor.committee_id} 使历史提案参与相似比对。"
+            f"相似索引：运行 tongxin similarity_rebuild --committee {actor.committee_id}"
+            "，使历史提案参与相似比对。"
         )
