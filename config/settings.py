@@ -306,6 +306,9 @@ LOGGING = {
 # --- django-ninja --------------------------------------------------------------------------------
 NINJA_PAGINATION_MAX_LIMIT = 100
 
+# --- Tasks enqueued (on commit, with proposal_id) when a proposal's text is created or edited ------
+PROPOSAL_TEXT_CHANGED_TASKS = ["tongxin.similarity.tasks.similarity_index_proposal"]
+
 # --- "我的待办": every capability that adds items to a user's home page ----------------------------
 TODO_PROVIDERS = [
     "tongxin.accounts.queries.todos_for",

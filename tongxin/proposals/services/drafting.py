@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Max
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tongxin.core.errors import Conflict, Forbidden, Invalid
@@ -134,6 +137,13 @@ def _new_version(proposal: Proposal, *, actor: Any, reason: str, note: str = "")
     )
 
 
+def text_changed(proposal_id: int) -> None:
+    """After commit, enqueue every task in settings.PROPOSAL_TEXT_CHANGED_TASKS with the proposal's id
+    (similarity re-indexes it); proposals names no capability above it."""
+    for path in getattr(settings, "PROPOSAL_TEXT_CHANGED_TASKS", ()):
+        transaction.on_commit(partial(import_string(path).enqueue, proposal_id=proposal_id))
+
+
 def proposal_create(
     *,
     actor: Any,
@@ -224,6 +234,7 @@ def proposal_create(
                 to_state=State.DRAFT,
                 data={"kind": kind, "on_behalf": on_behalf},
             )
+            text_changed(proposal.pk)
     except IntegrityError:
         # The same key raced in from a retried request: answer with the first proposal.
         existing = Proposal.objects.filter(created_by=actor, idempotency_key=key).first() if key else None
@@ -324,6 +335,7 @@ def _save(
             _set_cosigners(proposal, other["cosigners"])
         if changed_text:
             _new_version(proposal, actor=actor, reason=version_reason, note=note[:200])
+            text_changed(proposal.pk)
         ProposalEvent.objects.create(
             proposal=proposal,
             actor=actor,
