@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from tongxin.core.roles import OFFICE_ROLES, Role
+from tongxin.core.roles import BUSINESS_ROLES, OFFICE_ROLES, Role
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,8 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("公文"), "documents:index", STAFF_READERS, "document"),
     # Documents and exports made in the background; members reach theirs from 我的.
     NavItem(_("我的文件"), "files:list", STAFF_READERS, "file"),
+    NavItem(_("全文检索"), "similarity:search", BUSINESS_ROLES, "search"),
+    NavItem(_("并案建议"), "similarity:desk", frozenset({Role.PROPOSAL_OFFICE}), "merge"),
     NavItem(_("工作日历"), "core:calendar", frozenset(OFFICE_ROLES | {Role.SYSTEM_ADMIN}), "calendar"),
     NavItem(_("账号管理"), "accounts:user_list", frozenset({Role.SYSTEM_ADMIN}), "key"),
     NavItem(_("角色授权"), "accounts:role_list", frozenset({Role.SECURITY_ADMIN}), "shield"),

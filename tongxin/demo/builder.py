@@ -97,6 +97,8 @@ EXTENSIONS: tuple[str, ...] = (
     "tongxin.meetings.demo.build",
     "tongxin.opinions.demo.build",
     "tongxin.proposals.demo.build",
+    # Last: indexes the proposals the extensions above created.
+    "tongxin.similarity.demo.build",
 )
 
 

@@ -1,24 +1,52 @@
 """Who may use similarity, clusters, unit suggestions and search.
 
 Every result list is additionally filtered by the owning app's visibility function
-(proposals_visible_to, opinions_visible_to), so a rule here never widens what a user can read.
+(proposals_visible_to, opinions_visible_to, meetings_visible_to). The one addition is what the
+committee has made public: a proposal whose replies are all marked 公开 (proposals.access.
+public_proposals, what the public tracking page lists) is readable by every business user of the
+committee, with its public replies only; a reply marked 不公开 is read only by those who may read
+its proposal (its proposers, the office and leaders, its units).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from tongxin.core.errors import Forbidden, NotFound
 from tongxin.org.models import PlenarySession
 from tongxin.proposals import access as proposal_access
-from tongxin.proposals.models import Proposal
+from tongxin.proposals.models import Proposal, Reply
 
 
 def can_use_similarity(user: Any) -> bool:
     """Business users (not the three administrators, 三员分立) look up similar texts and search."""
     return proposal_access.is_business_user(user)
+
+
+def readable_proposals(user: Any) -> QuerySet[Proposal]:
+    """The proposals `user` may read, plus the committee's public ones (see the module docstring)."""
+    if not can_use_similarity(user):
+        return Proposal.objects.none()
+    return Proposal.objects.filter(
+        Q(pk__in=proposal_access.proposals_visible_to(user).values("pk"))
+        | Q(pk__in=proposal_access.public_proposals(user.committee_id).values("pk"))
+    )
+
+
+def readable_replies_filter(user: Any) -> Q:
+    """Approved replies `user` may read: any reply of a proposal they may read; a public reply of a
+    public proposal. A draft reply is the unit's working text and never shows here."""
+    if not can_use_similarity(user):
+        return Q(pk__in=[])
+    insider = Q(proposal__in=proposal_access.proposals_visible_to(user).values("pk"))
+    public = Q(
+        publicity=Reply.Publicity.PUBLIC,
+        proposal__in=proposal_access.public_proposals(user.committee_id).values("pk"),
+    )
+    return Q(approved_at__isnull=False) & (insider | public)
 
 
 def can_review_clusters(user: Any, session: PlenarySession) -> bool:

@@ -94,12 +94,16 @@ def draft_similar(request: HttpRequest, payload: DraftIn) -> Any:
     "/sessions/{int:session_id}/merge-suggestions",
     response={200: MergeSuggestionsOut, **READ_ERRORS},
     summary="并案建议与疑似重复",
-    description="本次会议待审查和已立案提案的并案候选组（含分数）与疑似重复提交。仅提案工作机构。",
+    description=(
+        "本次会议待审查和已立案提案的并案候选组（含分数）与疑似重复提交。仅提案工作机构。"
+        "候选组按会议提案的文本版本缓存（computed_at 为计算时间），refresh=true 重新计算。"
+    ),
 )
-def merge_suggestions(request: HttpRequest, session_id: int) -> Any:
+def merge_suggestions(request: HttpRequest, session_id: int, refresh: bool = False) -> Any:
     session = access.get_session_for_office(request.user, session_id)
-    clusters = queries.session_clusters(session=session)
+    result = queries.session_clusters(session=session, refresh=refresh)
     return {
+        "computed_at": result.computed_at,
         "clusters": [
             {
                 "lead_id": c.lead.pk if c.lead else None,
@@ -114,7 +118,7 @@ def merge_suggestions(request: HttpRequest, session_id: int) -> Any:
                     for p in c.members
                 ],
             }
-            for c in clusters
+            for c in result.clusters
         ],
         "copies": [
             {"a": f.a.pk, "b": f.b.pk, "containment": f.containment, "jaccard": f.jaccard, "kind": f.kind}
@@ -127,7 +131,10 @@ def merge_suggestions(request: HttpRequest, session_id: int) -> Any:
     "/search",
     response={200: SearchPageOut, **READ_ERRORS},
     summary="全文检索",
-    description="在提案、答复和社情民意中检索（不需分词，按字匹配），只返回调用者可见的内容，高亮命中。",
+    description=(
+        "在提案、答复、社情民意和会议活动中检索（不需分词，按字匹配），只返回调用者可见的内容，高亮命中；"
+        "不公开的答复只有能查看该提案的人可见。"
+    ),
 )
 def search(request: HttpRequest, params: Query[SearchQuery]) -> Any:
     access.require_similarity(request.user)
@@ -138,4 +145,7 @@ def search(request: HttpRequest, params: Query[SearchQuery]) -> Any:
         queries.search(user=request.user, filters=filters), after=params.after, limit=params.limit
     )
     terms = queries.search_terms(params.q)
-    return {"items": [queries.search_hit(row, terms) for row in page.items], "next_after": page.next_after}
+    return {
+        "items": queries.search_hits(request.user, list(page.items), terms),
+        "next_after": page.next_after,
+    }

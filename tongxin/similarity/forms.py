@@ -36,7 +36,7 @@ class MergeForm(forms.Form):
         field.choices = [(m, m) for m in member_ids or []]
 
 
-KIND_LABELS = {"proposal": _("提案"), "reply": _("答复"), "opinion": _("社情民意")}
+KIND_LABELS = {"proposal": _("提案"), "reply": _("答复"), "opinion": _("社情民意"), "meeting": _("会议活动")}
 
 
 class SearchForm(forms.Form):

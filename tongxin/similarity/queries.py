@@ -7,15 +7,23 @@ Reply contacts (contact_name, contact_phone) are never read here: only the reply
 
 from __future__ import annotations
 
+import datetime
 import html
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.core.cache import cache
+from django.db import connection
+from django.db.models import BooleanField, Count, Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.expressions import RawSQL
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from tongxin.meetings.models import Meeting
+from tongxin.meetings.queries import meetings_visible_to
 from tongxin.opinions.access import opinions_visible_to
 from tongxin.opinions.models import OpinionReport
 from tongxin.org.models import HandlingUnit, PlenarySession
@@ -26,7 +34,7 @@ from tongxin.textsim import find_copies
 from tongxin.textsim.clusters import CLUSTER_THRESHOLD, clusters_from_index
 
 from . import indexes
-from .access import can_use_similarity
+from .access import can_use_similarity, readable_proposals, readable_replies_filter
 
 GIST_CHARS = 80
 # The engine is asked for more than it shows, since visibility removes some of its answers.
@@ -45,9 +53,10 @@ class SimilarItem:
     reply_gist: str = ""
 
 
-def _approved_replies() -> Any:
+def _readable_replies(user: Any) -> Any:
+    """The approved replies `user` may read (a 不公开 reply only for those who may read its proposal)."""
     return Prefetch(
-        "replies", queryset=Reply.objects.filter(approved_at__isnull=False).order_by("-round", "-pk")
+        "replies", queryset=Reply.objects.filter(readable_replies_filter(user)).order_by("-round", "-pk")
     )
 
 
@@ -61,10 +70,10 @@ def _visible_items(user: Any, hits: Iterable[tuple[Any, float]], k: int) -> list
     ids = [int(pk) for pk, _score in hits]
     found = {
         p.pk: p
-        for p in proposals_visible_to(user)
+        for p in readable_proposals(user)
         .filter(pk__in=ids)
         .select_related("session__term")
-        .prefetch_related(_approved_replies())
+        .prefetch_related(_readable_replies(user))
     }
     items: list[SimilarItem] = []
     for pk, score in hits:
@@ -120,34 +129,86 @@ def _session_proposals(session: PlenarySession) -> QuerySet[Proposal]:
     return Proposal.objects.filter(session_id=session.pk, state__in=MERGEABLE, merged_into__isnull=True)
 
 
-def session_clusters(*, session: PlenarySession, threshold: float = CLUSTER_THRESHOLD) -> list[ClusterView]:
-    """Merge-candidate clusters (sizes 2..9, average link) among the session's mergeable proposals."""
-    proposals = {p.pk: p for p in _session_proposals(session).select_related("session")}
-    if len(proposals) < 2:
-        return []
+def _cluster_view(proposals: dict[int, Proposal], c: Any) -> ClusterView | None:
+    """One engine cluster as the desk shows it, over the members that are still mergeable."""
+    members = sorted(
+        (proposals[int(pk)] for pk in c["members"] if int(pk) in proposals),
+        key=lambda p: -c["centroid"][p.pk],
+    )
+    if len(members) < 2:
+        return None
+    # The lead must already be filed (proposals workflow, merge): the filed member closest to the
+    # group's centroid, so the merged proposal is answered on its most representative text.
+    filed = [p for p in members if p.state == State.FILED]
+    lead = filed[0] if filed else None
+    if lead is not None:
+        members.remove(lead)
+        members.insert(0, lead)
+    return ClusterView(members, c["mean"], {p.pk: c["centroid"][p.pk] for p in members}, lead, c["pairs"])
+
+
+def _compute_clusters(session: PlenarySession, ids: list[int], threshold: float) -> list[dict[str, Any]]:
     index = indexes.get(session.term.committee_id)
-    ids = [pk for pk in sorted(proposals) if pk in index]
-    views: list[ClusterView] = []
-    for c in clusters_from_index(index, ids, threshold=threshold):
-        members = sorted((proposals[int(pk)] for pk in c.members), key=lambda p: -c.centroid_scores[p.pk])
-        # The lead must already be filed (proposals workflow, merge): the filed member closest to the
-        # group's centroid, so the merged proposal is answered on its most representative text.
-        filed = [p for p in members if p.state == State.FILED]
-        lead = filed[0] if filed else None
-        if lead is not None:
-            members.remove(lead)
-            members.insert(0, lead)
-        pairs = [(int(a), int(b), s) for (a, b), s in sorted(c.pair_scores.items(), key=lambda kv: -kv[1])]
-        views.append(
-            ClusterView(
-                members,
-                round(c.mean_pair_score, 3),
-                {int(k): round(v, 3) for k, v in c.centroid_scores.items()},
-                lead,
-                pairs,
-            )
+    out = []
+    for c in clusters_from_index(index, [pk for pk in ids if pk in index], threshold=threshold):
+        out.append(
+            {
+                "members": [int(pk) for pk in c.members],
+                "mean": round(c.mean_pair_score, 3),
+                "centroid": {int(k): round(v, 3) for k, v in c.centroid_scores.items()},
+                "pairs": [
+                    (int(a), int(b), s) for (a, b), s in sorted(c.pair_scores.items(), key=lambda kv: -kv[1])
+                ],
+            }
         )
-    return views
+    return out
+
+
+@dataclass
+class SessionClusters:
+    """The desk's clusters and when they were computed (they are cached: see session_clusters)."""
+
+    clusters: list[ClusterView]
+    computed_at: datetime.datetime
+    cached: bool
+
+
+CLUSTER_CACHE_SECONDS = 24 * 3600
+
+
+def _cluster_key(session: PlenarySession, threshold: float) -> str:
+    """Changes whenever a session proposal's text changes or a proposal is submitted (each writes a
+    ProposalVersion) and when the index is rebuilt (new idf). Filing, merging or withdrawing does not
+    change it: members that are no longer mergeable are dropped when the result is shown."""
+    newest = (
+        Proposal.objects.filter(session_id=session.pk)
+        .exclude(state=State.DRAFT)
+        .aggregate(v=Max("versions__pk"), n=Count("pk", distinct=True))
+    )
+    index = indexes.get(session.term.committee_id)
+    return f"similarity:clusters:{session.pk}:{newest['n']}:{newest['v']}:{index.n_at_build}:{threshold}"
+
+
+def session_clusters(
+    *, session: PlenarySession, threshold: float = CLUSTER_THRESHOLD, refresh: bool = False
+) -> SessionClusters:
+    """Merge-candidate clusters (sizes 2..9, average link) among the session's mergeable proposals.
+    Computing them takes seconds at national scale, so the result is cached per session text version
+    and index build; `refresh` (the desk's 重新计算) computes again."""
+    key = _cluster_key(session, threshold)
+    stored = None if refresh else cache.get(key)
+    cached = stored is not None
+    if stored is None:
+        ids = sorted(_session_proposals(session).values_list("pk", flat=True))
+        stored = {
+            "at": timezone.now(),
+            "clusters": _compute_clusters(session, ids, threshold) if len(ids) > 1 else [],
+        }
+        cache.set(key, stored, CLUSTER_CACHE_SECONDS)
+    wanted = {int(pk) for c in stored["clusters"] for pk in c["members"]}
+    proposals = {p.pk: p for p in _session_proposals(session).filter(pk__in=wanted).select_related("session")}
+    views = [v for v in (_cluster_view(proposals, c) for c in stored["clusters"]) if v is not None]
+    return SessionClusters(views, stored["at"], cached)
 
 
 @dataclass
@@ -237,7 +298,7 @@ def unit_suggestions(
 
 # --- full-text search -----------------------------------------------------------------------------
 
-KINDS = ("proposal", "reply", "opinion")
+KINDS = ("proposal", "reply", "opinion", "meeting")
 MAX_TERMS = 5
 _SPLIT = re.compile(r"[\s,，;；、。]+")
 
@@ -269,6 +330,28 @@ def highlight(text: str, terms: list[str], width: int = 60) -> SafeString:
     return mark_safe("".join(out))  # noqa: S308 - every piece of user text above is escaped
 
 
+# The text the PostgreSQL bigram index covers (migration 0001_search_bigrams); the same expression here
+# lets the planner use it.
+BIGRAM_TEXT = (
+    'tongxin_bigrams("proposals_proposal"."title" || \' \' || "proposals_proposal"."background" || \' \' || '
+    '"proposals_proposal"."analysis" || \' \' || "proposals_proposal"."suggestions")'
+)
+
+
+def search_prefilter(proposals: QuerySet[Proposal], terms: list[str]) -> QuerySet[Proposal]:
+    """On PostgreSQL, candidates from the character-bigram GIN index: every bigram of every term of two
+    or more characters must occur; the exact substring match follows. Elsewhere (SQLite) nothing:
+    the match is a LIKE scan."""
+    if connection.vendor != "postgresql":
+        return proposals
+    for t in terms:
+        if len(t) >= 2:
+            proposals = proposals.filter(
+                RawSQL(f"{BIGRAM_TEXT} @> tongxin_bigrams(%s)", [t], output_field=BooleanField())  # noqa: S611
+            )
+    return proposals
+
+
 def _all_terms(fields: tuple[str, ...], terms: list[str]) -> Q:
     cond = Q()
     for t in terms:
@@ -281,6 +364,8 @@ def _all_terms(fields: tuple[str, ...], terms: list[str]) -> Q:
 
 PROPOSAL_FIELDS = ("title", "background", "analysis", "suggestions")
 OPINION_FIELDS = ("title", "situation", "analysis", "suggestions", "edited_title", "edited_suggestions")
+# A meeting's minutes and outcomes are read by whoever may open the meeting (meetings' detail page).
+MEETING_FIELDS = ("title", "notice", "minutes", "outcomes")
 
 
 @dataclass
@@ -307,50 +392,92 @@ def search(*, user: Any, filters: SearchFilters) -> QuerySet[Any]:
         if filters.session_id or filters.unit_id:
             return opinions.none()
         return opinions
-    visible = proposals_visible_to(user)
+    if filters.kind == "meeting":
+        meetings = meetings_visible_to(user).filter(_all_terms(MEETING_FIELDS, terms))
+        if filters.state:
+            meetings = meetings.filter(state=filters.state)
+        if filters.session_id or filters.unit_id:
+            return meetings.none()
+        return meetings.select_related("kind", "term")
+    visible = readable_proposals(user)
     if filters.session_id:
         visible = visible.filter(session_id=filters.session_id)
     if filters.state:
         visible = visible.filter(state=filters.state)
+    if filters.kind == "reply":
+        replies = Reply.objects.filter(readable_replies_filter(user), _all_terms(("text",), terms))
+        if filters.unit_id:
+            replies = replies.filter(assignment__unit_id=filters.unit_id)
+        return replies.filter(proposal__in=visible.values("pk")).select_related(
+            "proposal", "assignment__unit"
+        )
     if filters.unit_id:
         visible = visible.filter(
             Exists(Assignment.objects.filter(proposal_id=OuterRef("pk"), unit_id=filters.unit_id))
         )
-    if filters.kind == "reply":
-        # Only approved replies: a draft reply is the unit's working text, not yet an answer.
-        return Reply.objects.filter(
-            _all_terms(("text",), terms), approved_at__isnull=False, proposal__in=visible
-        ).select_related("proposal", "assignment__unit")
-    return visible.filter(_all_terms(PROPOSAL_FIELDS, terms)).select_related("session")
+    matching = search_prefilter(visible, terms).filter(_all_terms(PROPOSAL_FIELDS, terms))
+    return matching.select_related("session")
 
 
-def search_hit(row: Any, terms: list[str]) -> dict[str, Any]:
-    """One search result as the page and API show it: kind, id, title, link target and highlight."""
-    if isinstance(row, Reply):
-        return {
-            "kind": "reply",
-            "id": row.pk,
-            "proposal_id": row.proposal_id,
-            "title": row.proposal.title,
-            "unit": row.assignment.unit.name,
-            "highlight": highlight(row.text, terms),
-        }
-    if isinstance(row, OpinionReport):
-        text = " ".join([row.edited_title or row.title, row.situation, row.analysis, row.suggestions])
-        return {
-            "kind": "opinion",
-            "id": row.pk,
-            "proposal_id": None,
-            "title": row.edited_title or row.title,
-            "unit": "",
-            "highlight": highlight(text, terms),
-        }
-    text = " ".join([row.title, row.background, row.analysis, row.suggestions])
-    return {
-        "kind": "proposal",
-        "id": row.pk,
-        "proposal_id": row.pk,
-        "title": row.title,
-        "unit": "",
-        "highlight": highlight(text, terms),
+def search_hits(user: Any, rows: list[Any], terms: list[str]) -> list[dict[str, Any]]:
+    """The page of results as the page and API show them: kind, id, title, link and highlight. A
+    proposal read only because it is public has no link (its page is for those who may open it)."""
+    proposal_ids = {
+        r.pk if isinstance(r, Proposal) else r.proposal_id for r in rows if isinstance(r, Proposal | Reply)
     }
+    openable = (
+        set(proposals_visible_to(user).filter(pk__in=proposal_ids).values_list("pk", flat=True))
+        if proposal_ids
+        else set()
+    )
+
+    def proposal_url(pk: int) -> str:
+        return reverse("proposals:detail", args=[pk]) if pk in openable else ""
+
+    hits = []
+    for row in rows:
+        if isinstance(row, Reply):
+            hit = {
+                "kind": "reply",
+                "id": row.pk,
+                "proposal_id": row.proposal_id,
+                "title": row.proposal.title,
+                "unit": row.assignment.unit.name,
+                "url": proposal_url(row.proposal_id),
+                "highlight": highlight(row.text, terms),
+            }
+        elif isinstance(row, OpinionReport):
+            text = " ".join([row.edited_title or row.title, row.situation, row.analysis, row.suggestions])
+            hit = {
+                "kind": "opinion",
+                "id": row.pk,
+                "proposal_id": None,
+                "title": row.edited_title or row.title,
+                "unit": "",
+                "url": reverse("opinions:detail", args=[row.pk]),
+                "highlight": highlight(text, terms),
+            }
+        elif isinstance(row, Meeting):
+            text = " ".join([row.title, row.notice, row.minutes, row.outcomes])
+            hit = {
+                "kind": "meeting",
+                "id": row.pk,
+                "proposal_id": None,
+                "title": row.title,
+                "unit": row.kind.name,
+                "url": reverse("meetings:detail", args=[row.pk]),
+                "highlight": highlight(text, terms),
+            }
+        else:
+            text = " ".join([row.title, row.background, row.analysis, row.suggestions])
+            hit = {
+                "kind": "proposal",
+                "id": row.pk,
+                "proposal_id": row.pk,
+                "title": row.title,
+                "unit": "",
+                "url": proposal_url(row.pk),
+                "highlight": highlight(text, terms),
+            }
+        hits.append(hit)
+    return hits

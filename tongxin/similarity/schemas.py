@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from ninja import Schema
 from pydantic import Field
 
@@ -47,6 +49,7 @@ class CopyOut(Schema):
 
 
 class MergeSuggestionsOut(Schema):
+    computed_at: datetime
     clusters: list[ClusterOut]
     copies: list[CopyOut]
 
@@ -72,6 +75,7 @@ class SearchHitOut(Schema):
     proposal_id: int | None
     title: str
     unit: str
+    url: str = Field(..., description="页面链接；调用者不能打开的（如仅因公开而可见的提案）为空")
     highlight: str
 
 
@@ -83,7 +87,9 @@ class SearchPageOut(Schema):
 class SearchQuery(Schema):
     q: str = Field(..., min_length=1, max_length=100, description="检索词，空格分隔多个词（须全部出现）")
     type: str = Field(
-        "proposal", pattern="^(proposal|reply|opinion)$", description="proposal / reply / opinion"
+        "proposal",
+        pattern="^(proposal|reply|opinion|meeting)$",
+        description="proposal 提案 / reply 答复 / opinion 社情民意 / meeting 会议活动",
     )
     session: int | None = Field(None, description="会议 id")
     state: str = Field("", max_length=24, description="状态")

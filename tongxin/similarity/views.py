@@ -16,6 +16,7 @@ from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.org.models import HandlingUnit, PlenarySession
+from tongxin.proposals import access as proposal_access
 from tongxin.proposals.workflow import State
 
 from . import access, queries, services
@@ -69,15 +70,43 @@ def draft_check(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
+def desk(request: HttpRequest) -> HttpResponse:
+    """The navigation's 并案建议: the latest active session's desk (the proposal office only)."""
+    if not proposal_access.is_proposal_office(request.user):
+        raise PermissionDenied(_("只有提案工作机构可以审查并案建议。"))
+    session = (
+        PlenarySession.objects.filter(term__committee_id=request.user.committee_id, is_active=True)  # type: ignore[union-attr]
+        .order_by("-opens_on", "-pk")
+        .first()
+    )
+    if session is not None:
+        return redirect("similarity:clusters", session_id=session.pk)
+    return render(request, "similarity/desk_empty.html")
+
+
+@login_required
+@require_GET
 def session_clusters(request: HttpRequest, session_id: int) -> HttpResponse:
     session = _guard(access.get_session_for_office, request.user, session_id)
+    result = queries.session_clusters(session=session)
     ctx = {
         "session": session,
-        "clusters": queries.session_clusters(session=session),
+        "clusters": result.clusters,
+        "computed_at": result.computed_at,
         "copies": queries.copies_for_session(session),
         "filed": State.FILED,
     }
     return render(request, "similarity/clusters.html", ctx)
+
+
+@login_required
+@require_POST
+def cluster_recompute(request: HttpRequest, session_id: int) -> HttpResponse:
+    """重新计算: compute the session's clusters again instead of showing the cached result."""
+    session: PlenarySession = _guard(access.get_session_for_office, request.user, session_id)
+    queries.session_clusters(session=session, refresh=True)
+    messages.success(request, _("已重新计算并案建议。"))
+    return redirect("similarity:clusters", session_id=session.pk)
 
 
 @login_required
@@ -142,7 +171,7 @@ def search(request: HttpRequest) -> HttpResponse:
             queries.search(user=request.user, filters=filters), after=after, limit=limit, query=query
         )
         terms = queries.search_terms(d["q"])
-        hits = [queries.search_hit(row, terms) for row in page.items]
+        hits = queries.search_hits(request.user, list(page.items), terms)
     committee_id = request.user.committee_id  # type: ignore[union-attr]
     ctx = {
         "form": form,

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 
 from tongxin.proposals.tests.factories import act, draft
 from tongxin.similarity import indexes
@@ -30,9 +31,14 @@ SCHOOL = {
 @pytest.fixture(autouse=True)
 def index_dir(settings: Any, tmp_path: Any) -> Any:
     settings.SIMILARITY_INDEX_DIR = str(tmp_path / "similarity")
+    # Persist on every update and catch up on every read, so tests see each step at once.
+    settings.SIMILARITY_SAVE_SECONDS = 0
+    settings.SIMILARITY_CATCH_UP_SECONDS = 0
     indexes.forget()
+    cache.clear()  # cached clusters are keyed by ids, which the next test's rows reuse
     yield tmp_path / "similarity"
     indexes.forget()
+    cache.clear()
 
 
 def make(world: Any, text: dict[str, str], *, author: Any = None, state: str = "filed") -> Any:
