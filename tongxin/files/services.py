@@ -153,7 +153,9 @@ def file_generation_start(
                 target=f"files.GeneratedFile:{file.pk}",
                 details={"event": "file.requested", "kind": kind, "params": stored},
             )
-            transaction.on_commit(partial(tasks.file_generate_task.enqueue, file_id=file.pk))
+            # robust: a queue that refuses the task leaves the file pending (logged, swept after a
+            # day) instead of failing a request whose rows are already committed.
+            transaction.on_commit(partial(tasks.file_generate_task.enqueue, file_id=file.pk), robust=True)
     except IntegrityError:
         # The same person asked twice at the same moment: the other request's row won.
         existing = active.filter(params_digest=digest).first()
@@ -264,7 +266,7 @@ def _finish(file: GeneratedFile, generator: Generator, produced: Produced) -> Ge
     if preview_available(file):
         # Render the PDF now, in the background, so that opening the preview on a phone is instant
         # (a large .docx can take LibreOffice longer than a web request may last).
-        transaction.on_commit(partial(tasks.file_preview_task.enqueue, file_id=file.pk))
+        transaction.on_commit(partial(tasks.file_preview_task.enqueue, file_id=file.pk), robust=True)
     return file
 
 

@@ -619,12 +619,17 @@ def _with_rates(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def statistics(
-    *, committee_id: int, session_id: int | None = None, year: int | None = None
+    *,
+    committee_id: int,
+    session_id: int | None = None,
+    year: int | None = None,
+    breakdowns: bool = True,
 ) -> dict[str, Any]:
     """A session's or a year's figures (rule 37): received, filed (before and after merging), merged
     groups and members, converted, not filed, withdrawn, assigned (lead/co/separate split and units),
     replied, reply, on-time and close rates, the class mix, both satisfaction rates and overdue — in
-    total and by unit, category (area), sector, participating unit and special committee."""
+    total and by unit, category (area), sector, participating unit and special committee (the totals
+    alone with `breakdowns=False`)."""
     today = timezone.localdate()
     scope = _scope(committee_id, session_id, year)
     totals = _with_rates(scope.aggregate(**COUNTS, **HANDLING_COUNTS))
@@ -660,6 +665,9 @@ def statistics(
         reply_due_on__lt=today,
     ).exclude(Exists(approved_now))
     totals["overdue"] = overdue.count()
+    if not breakdowns:
+        # Totals only, for comparisons across periods: the breakdowns below are most of the work.
+        return {"session_id": session_id, "year": year, "totals": totals}
 
     def by(field: str, label: str) -> list[dict[str, Any]]:
         rows = scope.values(group_id=F(field), group_name=F(label)).annotate(**COUNTS).order_by("group_id")

@@ -141,3 +141,7 @@ def test_statistics_by_unit_carry_on_time_class_mix_and_satisfaction(world):
         None,
     )
     assert stats["key"]["received"] == 0
+    totals_only = queries.statistics(
+        committee_id=world.committee.pk, session_id=world.session.pk, breakdowns=False
+    )
+    assert totals_only == {"session_id": world.session.pk, "year": None, "totals": stats["totals"]}
