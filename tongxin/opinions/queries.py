@@ -236,10 +236,10 @@ def _relevant(model: Any, committee_id: int) -> QuerySet[Any]:
     return model.objects.filter(Exists(ours))
 
 
-def statistics(*, committee_id: int, year: int) -> dict[str, Any]:
+def statistics(*, committee_id: int, year: int, with_rankings: bool = True) -> dict[str, Any]:
     """The year's figures for 社情民意信息采纳情况通报: received, edited (编发), adopted by level and
     mode, instructions by level, feedback, and rankings by author, unit, sector, special committee,
-    activity group, invited officer and lower committee."""
+    activity group, invited officer and lower committee (no rankings with `with_rankings=False`)."""
     received = OpinionReport.objects.filter(committee_id=committee_id, submitted_at__year=year)
     totals = received.aggregate(
         received=Count("pk"),
@@ -289,7 +289,8 @@ def statistics(*, committee_id: int, year: int) -> dict[str, Any]:
         "instructed_by_level": [
             {"level": k, "label": str(v), "count": by_leader.get(k, 0)} for k, v in leader_labels.items()
         ],
-        "rankings": rankings(committee_id=committee_id, year=year),
+        # Comparisons across years need the totals only; the rankings are most of the work.
+        "rankings": rankings(committee_id=committee_id, year=year) if with_rankings else {},
     }
 
 

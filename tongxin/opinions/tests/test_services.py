@@ -512,3 +512,6 @@ def test_statistics_for_the_year(world):
     assert city_stats["rankings"]["lower_committee"]["rows"][0]["name"] == "兰州市城关区"
     # The city does not count the county's party-committee adoption: it happened below it.
     assert {r["level"]: r["count"] for r in city_stats["adopted_by_level"]}["party_committee"] == 0
+    lean = queries.statistics(committee_id=world.committee.pk, year=today().year, with_rankings=False)
+    assert lean["rankings"] == {}
+    assert lean["totals"] == totals

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -54,8 +56,23 @@ class Command(BaseCommand):
         self.stdout.write(f"  密码（全部账号）：{DEMO_PASSWORD}\n")
         if options["no_serve"]:
             return
+        worker = self._start_task_worker()
         self.stdout.write(f"打开 http://{options['addrport']}/ 登录。按 Ctrl+C 停止。")
-        call_command("runserver", options["addrport"], use_reloader=False, skip_checks=not settings.DEBUG)
+        try:
+            call_command("runserver", options["addrport"], use_reloader=False, skip_checks=not settings.DEBUG)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)
+
+    def _start_task_worker(self) -> subprocess.Popen[bytes] | None:
+        """Generated files, notices and the similarity index are made by background tasks; the demo runs
+        one database task worker beside the server so they finish as they would in production."""
+        if settings.TASKS["default"]["BACKEND"] != "django_tasks_db.DatabaseBackend":
+            return None
+        self.stdout.write("后台任务进程已启动（生成文件、通知、检索索引）。")
+        command = [sys.executable, "-m", "tongxin.cli", "db_worker", "--no-reload", "--interval", "1"]
+        return subprocess.Popen(command, stdout=subprocess.DEVNULL)  # noqa: S603 (fixed argument list)
 
     def _existing_logins(self) -> list[tuple[str, str, str]]:
         committee = Committee.objects.get(name=DEMO_COMMITTEE)
