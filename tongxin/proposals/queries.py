@@ -485,7 +485,7 @@ def review_desk(
     user: Any, *, session_id: int | None, limit: int = 50, after: int | None = None
 ) -> list[dict[str, Any]]:
     """Proposals waiting for review, each with up to five similar ones of the same session beside it
-    (title and suggestions containing its key terms; the similarity capability replaces this later)."""
+    (titles containing its key terms; the similarity capability's clusters go further)."""
     qs = access.proposals_visible_to(user).filter(state=State.SUBMITTED)
     if session_id is not None:
         qs = qs.filter(session_id=session_id)
@@ -496,21 +496,18 @@ def review_desk(
         return []
     conf = settings_for(user.committee_id)
     terms_by_id = {p.pk: key_terms(p.title) for p in queue}
-    # One query for all candidates: a union of every key term, then matched per proposal in memory
-    # (bounded by the page size, not by the data).
-    condition = Q()
-    for terms in terms_by_id.values():
-        for term in terms:
-            condition |= Q(title__icontains=term) | Q(suggestions__icontains=term)
+    # One query for the candidates: the titles of the queue's sessions (short rows, ~6,000 at
+    # national size), matched against each proposal's key terms in memory. A LIKE per term over the
+    # bodies took seconds per page at national scale (bench/proposals_bench.py).
     candidates: list[Proposal] = []
-    if condition:
+    if any(terms_by_id.values()):
         sessions = {p.session_id for p in queue}
         candidates = list(
             access.proposals_visible_to(user)
-            .filter(condition, session_id__in=sessions)
+            .filter(session_id__in=sessions)
             .exclude(state__in=[State.DRAFT, State.WITHDRAWN])
-            .only("pk", "title", "state", "number", "session_id", "suggestions")
-            .order_by("-pk")[:500]
+            .only("pk", "title", "state", "number", "session_id")
+            .order_by("-pk")[:20000]
         )
     rows = []
     for p in queue:
@@ -518,9 +515,7 @@ def review_desk(
         similar = [
             {"id": c.pk, "title": c.title, "state": c.state, "number": c.number}
             for c in candidates
-            if c.pk != p.pk
-            and c.session_id == p.session_id
-            and any(t in c.title or t in c.suggestions for t in terms)
+            if c.pk != p.pk and c.session_id == p.session_id and any(t in c.title for t in terms)
         ][:5]
         rows.append({**summary(p, conf), "key_terms": terms, "similar": similar})
     return rows
@@ -1098,7 +1093,9 @@ def session_choices(committee_id: int) -> list[Any]:
     from tongxin.org.models import PlenarySession
 
     return list(
-        PlenarySession.objects.filter(term__committee_id=committee_id).select_related("term").order_by("-pk")
+        PlenarySession.objects.filter(term__committee_id=committee_id)
+        .select_related("term__committee")  # a session's name includes its term's and committee's
+        .order_by("-pk")
     )
 
 

@@ -145,3 +145,31 @@ def test_statistics_by_unit_carry_on_time_class_mix_and_satisfaction(world):
         committee_id=world.committee.pk, session_id=world.session.pk, breakdowns=False
     )
     assert totals_only == {"session_id": world.session.pk, "year": None, "totals": stats["totals"]}
+
+
+def test_office_pages_with_many_sessions_stay_bounded(world, client_for, django_assert_max_num_queries):
+    """The session picker names each session by its term and committee: one query for all."""
+    from tongxin.org import services as org
+
+    tz = dt.timezone(dt.timedelta(hours=8))
+    for number in range(6, 12):
+        year = 2021 + number
+        org.session_create(
+            actor=world.sysadmin,
+            term=world.term,
+            number=number,
+            opens_on=dt.date(year, 1, 12),
+            closes_on=dt.date(year, 1, 15),
+            proposal_window_starts_at=dt.datetime(year - 1, 10, 12, tzinfo=tz),
+            proposal_deadline=dt.datetime(year, 1, 13, 20, tzinfo=tz),
+        )
+    for i in range(3):
+        act(draft(world, title=f"关于完善第{i}片区公厕指引系统的建议"), "submit", world.wang_wei)
+    office = client_for(world.zhang_min)
+    for url in (
+        f"/proposals/review/?session={world.session.pk}",
+        "/proposals/batch/",
+        "/proposals/key/",
+    ):
+        with django_assert_max_num_queries(15):
+            assert office.get(url).status_code == 200
