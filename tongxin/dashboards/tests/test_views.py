@@ -180,7 +180,7 @@ def test_the_pages_show_the_numbers_of_the_queries(world, client_for):
 
 # Each page's bound: the apps' statistics queries (a fixed number each) plus the session, the
 # navigation and the messages. The year comparison runs every dashboard's statistics for two years.
-QUERY_BOUNDS = {"proposals": 26, "opinions": 28, "members": 20, "compare": 90}
+QUERY_BOUNDS = {"proposals": 26, "opinions": 28, "members": 20, "compare": 55}
 
 
 @pytest.mark.parametrize("name", ENDPOINTS)
