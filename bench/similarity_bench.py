@@ -40,7 +40,12 @@ django.setup()
 import textsim_bench  # noqa: E402
 
 from tongxin.proposals.models import Assignment  # noqa: E402
-from tongxin.similarity.queries import BIGRAM_TEXT, ROLE_WEIGHT, search_terms  # noqa: E402
+from tongxin.similarity.queries import (  # noqa: E402
+    BIGRAM_TEXT,
+    ROLE_WEIGHT,
+    search_terms,
+    uses_bigram_index,
+)
 from tongxin.textsim.corpus import JIANGSU_CSV, load_jiangsu  # noqa: E402
 from tongxin.textsim.index import SimilarityIndex  # noqa: E402
 
@@ -180,6 +185,8 @@ def search_bench_pg(
 
         def bigram(terms: list[str]) -> tuple[str, list[str]]:
             where, args = like(terms)
+            if not uses_bigram_index(terms):  # the app's choice: the scan for one 2-character term
+                return where, args
             pre = [f"{BIGRAM_TEXT} @> tongxin_bigrams(%s)" for t in terms if len(t) >= 2]
             return " AND ".join([*pre, where]), [t for t in terms if len(t) >= 2] + args
 

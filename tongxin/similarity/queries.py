@@ -338,11 +338,19 @@ BIGRAM_TEXT = (
 )
 
 
+def uses_bigram_index(terms: list[str]) -> bool:
+    """Whether the bigram index helps (bench/similarity_bench.py, 100,000 proposals): yes for a term of
+    three or more characters or for two terms together; not for one two-character term, usually a
+    common word, whose candidates are a large part of the table, while the scan in id order stops
+    after the first page."""
+    return any(len(t) >= 3 for t in terms) or sum(len(t) >= 2 for t in terms) >= 2
+
+
 def search_prefilter(proposals: QuerySet[Proposal], terms: list[str]) -> QuerySet[Proposal]:
     """On PostgreSQL, candidates from the character-bigram GIN index: every bigram of every term of two
     or more characters must occur; the exact substring match follows. Elsewhere (SQLite) nothing:
     the match is a LIKE scan."""
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or not uses_bigram_index(terms):
         return proposals
     for t in terms:
         if len(t) >= 2:

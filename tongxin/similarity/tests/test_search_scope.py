@@ -143,3 +143,32 @@ def test_meeting_hits_in_the_api_and_page(world, meetings, api_for, client_for):
     )
     assert "城市公厕建设专题协商会" in html
     assert "筹备中的公厕调研座谈" not in html
+
+
+# --- the PostgreSQL bigram index ----------------------------------------------------------------
+
+
+def test_when_the_bigram_index_is_used():
+    assert queries.uses_bigram_index(["公厕指引"]) is True
+    assert queries.uses_bigram_index(["公厕", "地图"]) is True
+    assert queries.uses_bigram_index(["公厕"]) is False
+    assert queries.uses_bigram_index(["厕", "图"]) is False
+
+
+def test_bigram_index_exists_on_postgresql_and_narrows_exactly(world):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the bigram index is PostgreSQL only; SQLite keeps the LIKE scan")
+    with connection.cursor() as cur:
+        cur.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'similarity_proposal_bigrams'")
+        row = cur.fetchone()
+        assert row is not None
+        assert "tongxin_bigrams" in row[0]
+        cur.execute("SELECT tongxin_bigrams('公厕AB')")
+        assert sorted(cur.fetchone()[0]) == sorted(["公厕", "厕a", "ab"])
+    p = make(world, TOILETS)
+    make(world, SCHOOL)
+    # Bigrams of a term split across two fields never make a false hit: the exact match follows.
+    assert {x.pk for x in search(world.zhang_min, "公厕指引 地图应用")} == {p.pk}
+    assert search(world.zhang_min, "建议一统") == []
