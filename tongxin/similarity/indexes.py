@@ -21,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -68,14 +69,23 @@ def proposal_body(proposal: Proposal) -> str:
 
 
 def _build(committee_id: int) -> SimilarityIndex:
-    _FRESH[committee_id] = _Freshness(watermark=timezone.now() - MARGIN, saved=time.monotonic())
+    fresh = _Freshness(watermark=timezone.now() - MARGIN, saved=time.monotonic())
+    _FRESH[committee_id] = fresh
     rows = (
         Proposal.objects.filter(committee_id=committee_id)
         .order_by("pk")
-        .values_list("pk", "title", "background", "analysis", "suggestions")
+        .values_list("pk", "title", "background", "analysis", "suggestions", "updated_at")
     )
-    docs = ((pk, title, "\n".join(p for p in (bg, an, sg) if p)) for pk, title, bg, an, sg in rows.iterator())
-    return SimilarityIndex().build(docs)
+
+    def docs() -> Iterator[tuple[int, str, str]]:
+        for pk, title, bg, an, sg, updated_at in rows.iterator():
+            # Rows read inside the margin are not re-added by the next catch-up unless edited again
+            # (re-adding a freshly built corpus would count as drift and trigger another rebuild).
+            if updated_at > fresh.watermark:
+                fresh.seen[pk] = updated_at
+            yield pk, title, "\n".join(p for p in (bg, an, sg) if p)
+
+    return SimilarityIndex().build(docs())
 
 
 def _save(committee_id: int, index: SimilarityIndex) -> None:
