@@ -238,14 +238,24 @@ def proposal_for_detail(user: Any, pk: int) -> Proposal:
             "replies",
             queryset=Reply.objects.select_related("assignment__unit") if assigned else Reply.objects.none(),
         ),
-        Prefetch("ratings", queryset=Rating.objects.all() if proposal.replied_at else Rating.objects.none()),
         Prefetch(
             "attachments",
             queryset=Attachment.objects.all() if attachments else Attachment.objects.none(),
         ),
     ]
     prefetch_related_objects([proposal], *lookups)
+    # Ratings exist once a reply was released, and handling units are not shown them.
+    rated = proposal.replied_at is not None and _sees_ratings(user, proposal)
+    prefetch_related_objects(
+        [proposal], Prefetch("ratings", queryset=Rating.objects.all() if rated else Rating.objects.none())
+    )
     return proposal
+
+
+def _sees_ratings(user: Any, p: Proposal) -> bool:
+    """Proposers, the office and leaders see the ratings; a handling unit does not."""
+    office = access.can_review(user, p) or access.sees_whole_committee(user)
+    return office or not access.can_act_as_unit(user, p)
 
 
 def conf_of(p: Proposal) -> ProposalSettings:
@@ -394,7 +404,7 @@ def detail(user: Any, p: Proposal) -> dict[str, Any]:
             }
             for r in p.ratings.all()
         ]
-        if (office or not is_unit)
+        if _sees_ratings(user, p)
         else [],
         original=original,
         version_count=getattr(p, "version_count", None)
