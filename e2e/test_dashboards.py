@@ -19,6 +19,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 DASHBOARDS = ("proposals", "opinions", "members", "compare")
 
 
+@pytest.fixture(autouse=True)
+def empty_dashboard_cache():
+    """Ids repeat between tests on SQLite: start without cached dashboards."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 def _check_dashboard(page, name: str, viewport: dict[str, int]) -> None:
     page.goto(f"/dashboards/{name}/?year=2026")
     page.wait_for_selector("[data-chart].is-drawn canvas")

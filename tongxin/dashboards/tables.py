@@ -405,22 +405,14 @@ TITLES = {
 
 
 def dashboard_for(name: str, committee_id: int, period: Any) -> tuple[Dashboard, dict[str, Any]]:
-    """The named dashboard for a period (forms.Period): its tables and the query's numbers."""
-    from . import queries
+    """The named dashboard for a period (forms.Period): its tables and the numbers behind them."""
+    from .caching import dashboard_data
 
-    data: dict[str, Any]
-    if name == "proposals":
-        data = queries.proposals_dashboard(committee_id, session_id=period.session_id, year=period.year)
-        tables = proposals_tables(data)
-    elif name == "opinions":
-        data = queries.opinions_dashboard(committee_id, year=period.year)
-        tables = opinions_tables(data)
-    elif name == "members":
-        data = queries.members_dashboard(committee_id, year=period.year)
-        tables = members_tables(data)
-    elif name == "compare":
-        data = queries.year_comparison(committee_id, year=period.year)
-        tables = compare_tables(data)
-    else:
-        raise KeyError(name)
-    return Dashboard(str(TITLES[name]), period.label, tables), data
+    data = dashboard_data(name, committee_id, period)
+    arrange = {
+        "proposals": proposals_tables,
+        "opinions": opinions_tables,
+        "members": members_tables,
+        "compare": compare_tables,
+    }[name]
+    return Dashboard(str(TITLES[name]), period.label, arrange(data)), data
