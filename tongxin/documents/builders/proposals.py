@@ -91,9 +91,8 @@ def assignment_notice(texts: Resolved, data: NoticeInput) -> OfficialDocument:
             ]
             for r in data.rows
         ],
-        column_widths_mm=[22, 70, 30, 40, 40, 30],
+        column_widths_mm=[20, 48, 22, 24, 24, 18],
         font_size_pt=10.5,
-        landscape=True,
     )
     title = f"关于交办{data.session_full}提案的通知"
     return OfficialDocument(
