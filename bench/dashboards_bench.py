@@ -20,6 +20,24 @@ version, tongxin/dashboards/caching.py) because computed on every request they m
 here; their pages are timed both ways ("uncached": the cache emptied before each request).
 The machine is shared (2 cores, other engineers' tests), so the numbers are pessimistic.
 Asserts nothing.
+
+Measured 2026-11-21 on the shared 2-core machine (load average 5–7 from other engineers' tests),
+PostgreSQL 15 on the same machine; build (seed without its proposals + 12,000 bench proposals) 415 s:
+
+  call                          runs    p50 ms    p95 ms  queries
+  proposals query (session)       50     484.8     586.1       14   computed on every call
+  proposals query (year)          50     607.0     755.1       14
+  opinions query                  50     147.6     203.7       19
+  members query                   50      51.6      91.0       10
+  compare query                   50     385.3     536.1       44
+  proposals page (uncached)       50     588.7     697.2       26
+  compare page (uncached)         50     374.5     559.9       59
+  proposals page                  50     123.7     144.1       12   pre-aggregated (cache hit)
+  opinions page                   50     119.8     163.6       26
+  members page                    50      72.0      88.0       17
+  compare page                    50      26.8      29.4       15   pre-aggregated (cache hit)
+  proposals .xlsx                 10     124.0     520.1       11   one slow run of ten
+  members .xlsx                   10     105.8     132.9       17
 """
 
 from __future__ import annotations
