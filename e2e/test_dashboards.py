@@ -85,3 +85,16 @@ def test_leader_downloads_the_xlsx_of_the_page(world, open_page, tmp_path):
     book = load_workbook(io.BytesIO(target.read_bytes()))
     assert book.worksheets[0]["B2"].value == int(received) == 2
     assert page.csp_errors == []
+
+
+def test_elder_mode_on_a_phone(world, open_page):
+    build_activity(world, make_cast(world))
+    page = open_page(PHONE)
+    sign_in(page, "sunli", PASSWORD)
+    page.wait_for_url("**/")
+    page.get_by_role("button", name="长辈版").click()
+    page.wait_for_load_state()
+    assert "elder" in (page.get_attribute("html", "class") or "")
+    for name in ("proposals", "members"):
+        _check_dashboard(page, name, PHONE)
+        shot(page, f"dashboard-{name}-elder")
