@@ -14,6 +14,11 @@ tables) and adds one proposal-office account if none exists. For the largest ses
 (every filed proposal with its replies; this is the long task the files progress page is for).
 Prints seconds per step, pages (paragraph and table-row counts) and .docx size. Asserts nothing;
 the machine is shared (2 cores), so the numbers are pessimistic.
+
+Measured 2026-11-21 (6,000 proposals of one session, 4,677 filed after merging; 2 shared cores):
+交办通知 query + build 7.5 s, render 131 s (a 4,457-row 交办清单 table, 516 KiB); 通报 0.5 s + 1.9 s;
+工作报告 figures 0.4 s; 提案汇编 query 9.5 s, build 0.5 s, render 609 s (56,379 blocks, 7.5 MiB).
+Rendering large tables and long bodies dominates: it runs in the files task with progress shown.
 """
 
 from __future__ import annotations
