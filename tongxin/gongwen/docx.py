@@ -15,10 +15,12 @@ Plain Python over python-docx; no Django.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +95,7 @@ LETTER_RULE_WIDTH = round(170 * 1440 / 25.4)  # 信函格式 double lines, 170 m
 COLOPHON_WIDTH = TEXT_WIDTH
 
 _ASCII = re.compile(r"[\x00-\x7f]+")
+_NUMERIC = re.compile(r"[-+]?[\d,.]+%?")  # a table cell holding a number is centred
 _SCRIPT_PARTS = re.compile(r"[\x00-\x7f]+|[^\x00-\x7f]+")
 CJK = re.compile(r"[\u2e80-\u9fff\u3000-\u303f\uff00-\uffef\u2014\u2026\u201c\u201d\u2018\u2019\u00b7]")
 
@@ -187,9 +190,17 @@ _TRAILING_PUNCTUATION = "。，、；：,.;:"
 
 
 class _Writer:
-    def __init__(self, doc: OfficialDocument, fonts: Fonts) -> None:
+    def __init__(
+        self, doc: OfficialDocument, fonts: Fonts, progress: Callable[[int], None] | None = None
+    ) -> None:
         self.spec = doc
         self.fonts = fonts
+        self.progress = progress
+        self._units_total = _units(doc.body) + sum(
+            _units(attachment.blocks) for attachment in doc.attachments
+        )
+        self._units_done = 0
+        self._percent_told = -1
         self.docx: DocxDocument = docx.Document()
         self.counters = [0, 0, 0, 0, 0]
         self.head_height = 0
@@ -198,6 +209,10 @@ class _Writer:
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
+        # The body's own section properties: always its last child (add_section() keeps it last).
+        self._body_end = body[-1]
+        self._rpr_templates: dict[tuple[Any, ...], Any] = {}
+        self._ppr_templates: dict[tuple[Any, ...], Any] = {}
 
     # -- the two primitives ------------------------------------------------------------------
 
@@ -240,19 +255,44 @@ class _Writer:
 
         An ASCII-only run gets the Latin font in the East Asian slot too. Word draws ASCII with the
         Latin font anyway; LibreOffice gives digits between Chinese characters the East Asian font
-        (they are "weak" characters), which would make dates and numbers wider than in Word."""
+        (they are "weak" characters), which would make dates and numbers wider than in Word.
+
+        A long document has hundreds of thousands of runs but only a handful of distinct run
+        properties, so each ``w:rPr`` is prepared once (:meth:`_run_properties`) and copied: building
+        it through python-docx's setters for every run was most of the rendering time."""
         latin_font = latin or self.fonts.latin
         east_asia = font or self.fonts.body
         if text and _ASCII.fullmatch(text):
             east_asia = latin_font
-        run = paragraph.add_run(text)
+        key = (latin_font, east_asia, bool(CJK.search(text)), size_pt, bold, color, scale)
+        rpr = self._rpr_templates.get(key)
+        if rpr is None:
+            rpr = self._rpr_templates[key] = self._run_properties(*key)
+        r = OxmlElement("w:r")
+        r.append(copy.deepcopy(rpr))
+        _append_text(r, text)
+        paragraph._p.append(r)
+        return Run(r, paragraph)
+
+    @staticmethod
+    def _run_properties(
+        latin_font: str,
+        east_asia: str,
+        chinese: bool,
+        size_pt: float,
+        bold: bool,
+        color: str | None,
+        scale: int | None,
+    ) -> Any:
+        """A run's ``w:rPr``, built on a scratch run (the template :meth:`_run` copies)."""
+        run = Run(OxmlElement("w:r"), None)  # type: ignore[arg-type]  # no part is needed for fonts
         rpr = run._element.get_or_add_rPr()
         rfonts = rpr.get_or_add_rFonts()
         rfonts.set(qn("w:ascii"), latin_font)
         rfonts.set(qn("w:hAnsi"), latin_font)
         rfonts.set(qn("w:eastAsia"), east_asia)
         rfonts.set(qn("w:cs"), latin_font)
-        if CJK.search(text):
+        if chinese:
             rfonts.set(qn("w:hint"), "eastAsia")
         run.font.size = Pt(size_pt)
         _child(rpr, "w:szCs").set(qn("w:val"), str(round(size_pt * 2)))
@@ -262,7 +302,7 @@ class _Writer:
             _child(rpr, "w:color").set(qn("w:val"), color)
         if scale is not None and scale != 100:
             _child(rpr, "w:w").set(qn("w:val"), str(scale))
-        return run
+        return rpr
 
     def paragraph(
         self,
@@ -280,9 +320,53 @@ class _Writer:
         page_break_before: bool = False,
         snap: bool = True,
     ) -> DocxParagraph:
-        """The only way a paragraph is made: exact line spacing, indents in twips, no widow control."""
-        target = container if container is not None else self.docx
-        paragraph: DocxParagraph = target.add_paragraph()
+        """The only way a paragraph is made: exact line spacing, indents in twips, no widow control.
+
+        ``container`` is a python-docx cell, header or footer; ``None`` is the document's body. As for
+        runs, each distinct ``w:pPr`` is prepared once and copied."""
+        key = (
+            align,
+            first_line,
+            left,
+            right,
+            hanging,
+            before,
+            after,
+            line,
+            keep_next,
+            page_break_before,
+            snap,
+        )
+        ppr = self._ppr_templates.get(key)
+        if ppr is None:
+            ppr = self._ppr_templates[key] = self._paragraph_properties(*key)
+        p = OxmlElement("w:p")
+        p.append(copy.deepcopy(ppr))
+        if container is None:
+            # python-docx's add_paragraph() looks for the body's w:sectPr from the first child on,
+            # which made every paragraph cost as much as the body is long. The section properties
+            # are always the body's last child, so the paragraph goes right before it.
+            self._body_end.addprevious(p)
+            return DocxParagraph(p, self.docx._body)
+        container._element.append(p)
+        return DocxParagraph(p, container)
+
+    @staticmethod
+    def _paragraph_properties(
+        align: str,
+        first_line: int,
+        left: int,
+        right: int,
+        hanging: int,
+        before: int,
+        after: int,
+        line: int,
+        keep_next: bool,
+        page_break_before: bool,
+        snap: bool,
+    ) -> Any:
+        """A paragraph's ``w:pPr``, built on a scratch paragraph (the template :meth:`paragraph` copies)."""
+        paragraph = DocxParagraph(OxmlElement("w:p"), None)  # type: ignore[arg-type]  # no part needed
         fmt = paragraph.paragraph_format
         fmt.alignment = {
             "left": WD_ALIGN_PARAGRAPH.LEFT,
@@ -309,7 +393,7 @@ class _Writer:
             fmt.page_break_before = True
         if not snap:
             _child(paragraph._p.get_or_add_pPr(), "w:snapToGrid").set(qn("w:val"), "0")
-        return paragraph
+        return paragraph._p.pPr
 
     # -- document-wide settings --------------------------------------------------------------
 
@@ -606,12 +690,24 @@ class _Writer:
             elif isinstance(block, Paragraph):
                 self.body_paragraph(block)
             elif isinstance(block, Table):
-                self.table(block)
+                self.table(block)  # tells its progress row by row
+                continue
             elif isinstance(block, PageBreak):
                 p = self.paragraph()
                 self.run(p, "").add_break(WD_BREAK.PAGE)
             else:  # pragma: no cover - the Block union is closed
                 raise TypeError(f"not a block: {block!r}")
+            self._laid_out(1)
+
+    def _laid_out(self, units: int) -> None:
+        """Tell ``progress`` the percentage of blocks laid out, only when it changes (≤ 101 calls)."""
+        if self.progress is None or not self._units_total:
+            return
+        self._units_done += units
+        percent = min(100, self._units_done * 100 // self._units_total)
+        if percent != self._percent_told:
+            self._percent_told = percent
+            self.progress(percent)
 
     def heading(self, heading: Heading) -> None:
         level = heading.level
@@ -660,7 +756,7 @@ class _Writer:
         else:
             widths = [width // columns] * columns
         rows = [*table.header, *table.rows]
-        out: DocxTable = self.docx.add_table(rows=len(rows), cols=columns)
+        out: DocxTable = self.docx.add_table(rows=1, cols=columns)
         out.alignment = WD_TABLE_ALIGNMENT.CENTER
         out.autofit = False
         tbl_pr = out._tbl.tblPr
@@ -679,27 +775,45 @@ class _Writer:
             element.set(qn("w:type"), "dxa")
         for index, grid_col in enumerate(out._tbl.tblGrid.findall(qn("w:gridCol"))):
             grid_col.set(qn("w:w"), str(widths[index]))
+        # Every row starts as a copy of a prepared empty row (row and cell properties set, the cell's
+        # default paragraph taken out): python-docx's ``table.rows[r]`` and ``row.cells`` walk the
+        # whole table each time, which made a 5,000-row table take minutes.
+        blank = out._tbl.tr_lst[0]
+        out._tbl.remove(blank)
+        prepared = {
+            header: self._prepared_row(copy.deepcopy(blank), out, widths, header) for header in (True, False)
+        }
         for r, values in enumerate(rows):
             header = r < len(table.header)
-            row = out.rows[r]
-            tr_pr = row._tr.get_or_add_trPr()
-            _child(tr_pr, "w:cantSplit")
-            if header:
-                _child(tr_pr, "w:tblHeader")
-            for c in range(columns):
-                cell: _Cell = row.cells[c]
-                cell.width = Twips(widths[c])
-                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-                cell._tc.remove(cell.paragraphs[0]._p)
+            tr = copy.deepcopy(prepared[header])
+            out._tbl.append(tr)
+            for c, tc in enumerate(tr.tc_lst):
+                cell = _Cell(tc, out)
                 value = values[c] if c < len(values) else ""
-                numeric = bool(re.fullmatch(r"[-+]?[\d,.]+%?", value.strip()))
+                numeric = bool(_NUMERIC.fullmatch(value.strip()))
                 align = "center" if header or numeric else "left"
                 for text in value.split("\n"):
                     p = self.paragraph(cell, align=align, line=line, snap=False)
                     font = self.fonts.heading1 if header else self.fonts.body
                     self.run(p, text, font=font, size_pt=size)
+            self._laid_out(1)
         if table.landscape:
             self._section_break(landscape=False)
+
+    @staticmethod
+    def _prepared_row(tr: Any, out: DocxTable, widths: list[int], header: bool) -> Any:
+        """An empty table row: kept on one page, repeated on each page when a header row, its cells'
+        widths set and their content centred vertically; the cells hold no paragraph yet."""
+        tr_pr = tr.get_or_add_trPr()
+        _child(tr_pr, "w:cantSplit")
+        if header:
+            _child(tr_pr, "w:tblHeader")
+        for c, tc in enumerate(tr.tc_lst):
+            cell = _Cell(tc, out)
+            cell.width = Twips(widths[c])
+            cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+            tc.remove(cell.paragraphs[0]._p)
+        return tr
 
     def _section_break(self, *, landscape: bool) -> None:
         section = self.docx.add_section()
@@ -1021,6 +1135,24 @@ def _child(parent: Any, tag: str) -> Any:
     return element
 
 
+_CONTROLS = re.compile(r"([\t\r\n])")
+
+
+def _append_text(r: Any, text: str) -> None:
+    """The elements python-docx's ``Run.text`` writes for ``text`` (w:t, w:tab for a tab, w:br for a
+    line break), appended to a new run. python-docx goes character by character, which was the
+    largest cost left on a long body; almost every run is one plain w:t."""
+    for piece in _CONTROLS.split(text) if ("\t" in text or "\n" in text or "\r" in text) else [text]:
+        if not piece:
+            continue
+        if piece == "\t":
+            r.add_tab()
+        elif piece in ("\r", "\n"):
+            r.add_br()
+        else:
+            r.add_t(piece)
+
+
 def _prefixed(tag: str) -> str:
     return tag.replace("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}", "w:")
 
@@ -1055,6 +1187,17 @@ def _fixed_zip(content: bytes) -> bytes:
     return out.getvalue()
 
 
-def render_docx(doc: OfficialDocument, *, fonts: Fonts | None = None) -> bytes:
-    """The document as a GB/T 9704-2012 .docx file (deterministic: equal input, equal bytes)."""
-    return _Writer(doc, fonts or Fonts()).render()
+def _units(blocks: list[Block]) -> int:
+    """How much laying out ``blocks`` is, for progress: one per block, a table one per row."""
+    return sum(len(block.header) + len(block.rows) if isinstance(block, Table) else 1 for block in blocks)
+
+
+def render_docx(
+    doc: OfficialDocument, *, fonts: Fonts | None = None, progress: Callable[[int], None] | None = None
+) -> bytes:
+    """The document as a GB/T 9704-2012 .docx file (deterministic: equal input, equal bytes).
+
+    ``progress``, when given, is called with the percentage (0–100) of the body's and the attachments'
+    blocks laid out so far (a table counts one per row), each time that number changes: at most 101
+    calls. Writing the file after the last block takes a little longer still."""
+    return _Writer(doc, fonts or Fonts(), progress).render()

@@ -726,3 +726,77 @@ def test_long_mark_is_scaled_and_shrunk_to_fit():
     size_pt = int(attr(run, "w:rPr/w:sz", "val")) / 2
     scale = int(attr(run, "w:rPr/w:w", "val")) / 100
     assert 54 * size_pt * scale * 20 <= 8845  # 54 characters within 156 mm
+
+
+# --- long documents: rows made from a prepared row, progress -------------------------------------
+
+
+def long_table(rows: int) -> OfficialDocument:
+    return minimal(
+        body=[
+            Paragraph("交办清单如下。"),
+            Table(
+                header=[["序号", "案由", "承办单位"]],
+                rows=[
+                    [str(i), f"关于第{i}件事的提案", "区财政局\n区教育局" if i % 2 else ""]
+                    for i in range(1, rows + 1)
+                ],
+                column_widths_mm=[20, 90, 46],
+            ),
+            Paragraph("请按时办理。"),
+        ]
+    )
+
+
+def test_every_row_of_a_long_table_has_its_own_cells_widths_and_text():
+    package = Package(render_docx(long_table(300)))
+    [table] = package.document.findall(".//w:tbl", NS)
+    rows = table.findall("w:tr", NS)
+    assert len(rows) == 301
+    assert [r.find("w:trPr/w:tblHeader", NS) is not None for r in rows[:2]] == [True, False]
+    widths = [gc.get(w("w")) for gc in table.findall("w:tblGrid/w:gridCol", NS)]
+    for index, row in enumerate(rows):
+        assert row.find("w:trPr/w:cantSplit", NS) is not None
+        cells = row.findall("w:tc", NS)
+        assert [attr(c, "w:tcPr/w:tcW", "w") for c in cells] == widths
+        assert all(attr(c, "w:tcPr/w:vAlign", "val") == "center" for c in cells)
+        if index:
+            assert text_of(cells[0]) == str(index)
+            assert text_of(cells[1]) == f"关于第{index}件事的提案"
+            assert len(cells[2].findall("w:p", NS)) == (2 if index % 2 else 1)
+    # every row is its own copy: changing one leaves the next alone
+    assert rows[5].find("w:tc", NS) is not rows[6].find("w:tc", NS)
+
+
+def test_tabs_and_line_breaks_in_text_become_tab_and_break_elements():
+    package = Package(render_docx(minimal(body=[Paragraph(" 甲\t乙\n丙 ", indent=False)])))
+    runs = paragraph_with(package, "甲").findall("w:r", NS)
+    # one run per stretch of ASCII or non-ASCII text: " ", 甲, tab, 乙, line break, 丙, " "
+    assert [[child.tag for child in r if child.tag != w("rPr")] for r in runs] == [
+        [w(tag)] for tag in ("t", "t", "tab", "t", "br", "t", "t")
+    ]
+    space = "{http://www.w3.org/XML/1998/namespace}space"
+    assert [r.find("w:t", NS).get(space) for r in runs if r.find("w:t", NS) is not None] == [
+        "preserve",
+        None,
+        None,
+        None,
+        "preserve",
+    ]
+
+
+def test_progress_is_told_as_blocks_are_laid_out_and_leaves_the_file_unchanged():
+    doc = long_table(1000)
+    told: list[int] = []
+    content = render_docx(doc, progress=told.append)
+    assert content == render_docx(doc)
+    assert told == sorted(set(told))  # rising, each percentage once
+    assert told[-1] == 100
+    assert 90 <= len(told) <= 101  # the 1,001 rows move it a percent at a time
+    assert told[0] == 0  # the first paragraph is 1 of 1,003 blocks
+
+
+def test_progress_on_a_document_without_blocks_is_never_told():
+    told: list[int] = []
+    render_docx(OfficialDocument(title="标题", body=[]), progress=told.append)
+    assert told == []
