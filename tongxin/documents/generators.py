@@ -8,6 +8,7 @@ family (a draft, the default, leaves the serial blank and takes no number).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.utils import timezone
@@ -25,13 +26,26 @@ from .builders import proposals as proposal_builders
 from .builders.work_report import work_report_figures_document
 from .presets import Family
 
+# Where the files bar stands once the renderer has laid out every block: writing the package is left.
+LAID_OUT = 95
 
-def render(doc: OfficialDocument) -> Produced:
-    """The document as .docx, named by its title."""
+
+def render(doc: OfficialDocument, progress: Progress | None = None, *, start: int = 60) -> Produced:
+    """The document as .docx, named by its title. With `progress`, the files bar moves from `start`
+    to LAID_OUT while the renderer lays out the blocks (a national 交办清单 or 汇编 takes seconds)."""
     from tongxin.gongwen.docx import render_docx
 
+    laid_out = None
+    if progress is not None:
+        progress(start, _("正在排版"))
+        laid_out = functools.partial(_laying_out, progress, start)
     safe = "".join(c for c in doc.title if c not in '\\/:*?"<>|')[:80]
-    return Produced(content=render_docx(doc), filename=f"{safe}.docx", content_type=DOCX)
+    return Produced(content=render_docx(doc, progress=laid_out), filename=f"{safe}.docx", content_type=DOCX)
+
+
+def _laying_out(progress: Progress, start: int, percent: int) -> None:
+    """The renderer's percentage of blocks laid out, shown as start → LAID_OUT on the files bar."""
+    progress(start + (LAID_OUT - start) * percent // 100, _("正在排版"))
 
 
 def _flag(params: dict[str, Any], name: str) -> bool:
@@ -75,8 +89,7 @@ def _run_notice(actor: Any, params: dict[str, Any], progress: Progress) -> Produ
     title = f"关于交办{session.full_name}提案的通知"
     number = _number(actor, Family.ASSIGNMENT_NOTICE, title, params)
     data = queries.notice_input(actor, session, doc_number=number, date=timezone.localdate())
-    progress(60, _("正在排版"))
-    return render(proposal_builders.assignment_notice(_texts(actor), data))
+    return render(proposal_builders.assignment_notice(_texts(actor), data), progress, start=60)
 
 
 assignment_notice = Generator(
@@ -103,8 +116,7 @@ def _run_reply(actor: Any, params: dict[str, Any], progress: Progress) -> Produc
     unit_short = assignment.unit.short_name or assignment.unit.name
     code = texts.agency_code(Family.REPLY_LETTER, unit_short=unit_short)
     data = queries.reply_input(assignment, agency_code=code, date=timezone.localdate())
-    progress(50, _("正在排版"))
-    return render(proposal_builders.reply_letter(texts, data))
+    return render(proposal_builders.reply_letter(texts, data), progress, start=50)
 
 
 reply_letter = Generator(
@@ -139,8 +151,7 @@ def _run_proposal_circular(actor: Any, params: dict[str, Any], progress: Progres
     progress(10, _("正在统计办理情况"))
     number = _number(actor, Family.PROPOSAL_CIRCULAR, f"关于{scope}提案办理情况的通报", params)
     data = queries.circular_input(actor.committee_id, params, doc_number=number, date=timezone.localdate())
-    progress(60, _("正在排版"))
-    return render(proposal_builders.proposal_circular(_texts(actor), data))
+    return render(proposal_builders.proposal_circular(_texts(actor), data), progress, start=60)
 
 
 proposal_circular = Generator(
@@ -165,9 +176,11 @@ def _run_compilation(actor: Any, params: dict[str, Any], progress: Progress) -> 
     progress(2, _("正在读取立案提案"))
     items = queries.compilation_items(actor.committee_id, session.pk)
 
+    # Building the document is quick; laying out its tens of thousands of blocks is most of the work
+    # (measured at national scale: 0.2 s against 7 s), so the bar gives it 40 % → 95 %.
     def step(done: int, total: int) -> None:
         progress(
-            5 + done * 75 // max(total, 1), _("已编入%(done)d/%(total)d件") % {"done": done, "total": total}
+            5 + done * 35 // max(total, 1), _("已编入%(done)d/%(total)d件") % {"done": done, "total": total}
         )
 
     doc = proposal_builders.compilation(
@@ -177,8 +190,7 @@ def _run_compilation(actor: Any, params: dict[str, Any], progress: Progress) -> 
         date=timezone.localdate(),
         progress=step,
     )
-    progress(85, _("正在排版"))
-    return render(doc)
+    return render(doc, progress, start=40)
 
 
 proposal_compilation = Generator(
@@ -202,8 +214,7 @@ def _run_bulletin(actor: Any, params: dict[str, Any], progress: Progress) -> Pro
     data = queries.bulletin_input(
         issue, editor=_texts(actor).issuers["office_signature"], date=timezone.localdate()
     )
-    progress(50, _("正在排版"))
-    return render(opinion_builders.bulletin_issue(data))
+    return render(opinion_builders.bulletin_issue(data), progress, start=50)
 
 
 bulletin_issue = Generator(
@@ -233,8 +244,7 @@ def _run_opinion_circular(actor: Any, params: dict[str, Any], progress: Progress
     data = queries.opinion_circular_input(
         actor.committee_id, year, doc_number=number, date=timezone.localdate()
     )
-    progress(60, _("正在排版"))
-    return render(opinion_builders.opinion_circular(_texts(actor), data))
+    return render(opinion_builders.opinion_circular(_texts(actor), data), progress, start=60)
 
 
 opinion_circular = Generator(
@@ -258,8 +268,7 @@ def _run_duty_circular(actor: Any, params: dict[str, Any], progress: Progress) -
     progress(10, _("正在读取考核得分"))
     number = _number(actor, Family.DUTY_CIRCULAR, f"关于{year}年度委员履职考核得分情况的通报", params)
     data = queries.duty_circular_input(actor.committee_id, year, doc_number=number, date=timezone.localdate())
-    progress(60, _("正在排版"))
-    return render(duty_builders.duty_circular(_texts(actor), data))
+    return render(duty_builders.duty_circular(_texts(actor), data), progress, start=60)
 
 
 duty_circular = Generator(
@@ -282,8 +291,7 @@ def _run_duty_report(actor: Any, params: dict[str, Any], progress: Progress) -> 
     data = queries.duty_report_input(
         membership, queries.check_year(params["year"]), date=timezone.localdate()
     )
-    progress(50, _("正在排版"))
-    return render(duty_builders.duty_report(data))
+    return render(duty_builders.duty_report(data), progress, start=50)
 
 
 duty_report = Generator(
@@ -306,13 +314,14 @@ def _check_work_report(actor: Any, params: dict[str, Any]) -> dict[str, Any]:
 def _run_work_report(actor: Any, params: dict[str, Any], progress: Progress) -> Produced:
     year = queries.check_year(params["year"])
     sections = queries.work_report_figures(actor.committee_id, year)
-    progress(60, _("正在排版"))
     committee = queries.committee(actor.committee_id)
     name = services.names_for(committee)["committee"]
     return render(
         work_report_figures_document(
             committee_name=name, year=year, sections=sections, date=timezone.localdate()
-        )
+        ),
+        progress,
+        start=60,
     )
 
 

@@ -123,3 +123,41 @@ def test_member_downloads_own_duty_report_and_staff_the_figures(world, api_for, 
     figures = generate(office, run_tasks, "documents.work_report_figures", year=2026)
     api_text = office.get("/api/v1/documents/work-report-figures", year=2026).json()["text"]
     assert api_text.splitlines()[0] in docx_text(office, figures)
+
+
+def test_the_files_bar_moves_while_the_renderer_lays_out_the_document(world):
+    from tongxin.documents import generators
+    from tongxin.gongwen.spec import OfficialDocument, Paragraph, Table
+
+    doc = OfficialDocument(
+        title="交办清单",
+        body=[Table(header=[["序号", "案由"]], rows=[[str(i), f"关于第{i}件事的提案"] for i in range(400)])],
+    )
+    seen: list[tuple[int, str]] = []
+    produced = generators.render(doc, lambda percent, message: seen.append((percent, message)), start=60)
+    assert produced.filename == "交办清单.docx"
+    percents = [percent for percent, _message in seen]
+    assert {message for _percent, message in seen} == {"正在排版"}
+    assert percents == sorted(percents)
+    assert percents[0] == 60
+    assert percents[-1] == generators.LAID_OUT == 95
+    assert len(set(percents)) == 36  # every step from 60 to 95, not a jump
+    assert generators.render(OfficialDocument(title="无", body=[Paragraph("正文。")])).content
+
+
+def test_compilation_progress_runs_through_building_and_laying_out(world):
+    from tongxin.documents import generators
+
+    session_with_proposals(world)
+    seen: list[tuple[int, str]] = []
+    generators.proposal_compilation.run(
+        world.zhang_min,
+        {"session": world.session.pk},
+        lambda percent, message: seen.append((percent, message)),
+    )
+    percents = [percent for percent, _message in seen]
+    assert percents == sorted(percents)
+    laying = [percent for percent, message in seen if message == "正在排版"]
+    assert laying[0] == 40
+    assert laying[-1] == 95
+    assert len(laying) > 3  # the bar moves during rendering, not 40 → done
