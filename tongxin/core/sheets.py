@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import from_excel
@@ -48,9 +49,12 @@ MAX_ZIP_ENTRIES = 500
 HEADER_SEARCH_ROWS = 5  # a title line such as "政协第十届…委员名册" may sit above the header
 # Rows spooled in memory before the temporary file goes to disk.
 SPOOL_BYTES = 4 * 1024 * 1024
+# A writer's progress callback hears the number of rows written this often.
+PROGRESS_EVERY = 1000
 
 T = TypeVar("T")
 Kind = Literal["text", "number", "date", "datetime"]
+RowProgress = Callable[[int], None]
 
 
 # --- Writing -------------------------------------------------------------------------------------
@@ -59,6 +63,14 @@ Kind = Literal["text", "number", "date", "datetime"]
 def safe_text(value: str) -> str:
     """Prefix a leading formula character with an apostrophe so no spreadsheet evaluates the cell."""
     return f"'{value}" if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def clean_text(value: str) -> str:
+    """Text as a cell takes it: formula-escaped (safe_text), and without the control characters XML
+    cannot hold (openpyxl refuses a whole row for one stray \\x0b pasted from a Word document)."""
+    if not value.isprintable() and ILLEGAL_CHARACTERS_RE.search(value):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_text(value)
 
 
 def unescape_text(value: str) -> str:
@@ -99,31 +111,51 @@ class SheetFile:
         return response
 
 
-def _cell(sheet: Any, value: Any, kind: Kind, yes_no: tuple[str, str]) -> Any:
-    if value is None or value == "":
-        return None
-    if kind == "datetime" and isinstance(value, dt.datetime):
-        if value.tzinfo is not None:
-            value = timezone.localtime(value).replace(tzinfo=None)
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.number_format = DATETIME_FORMAT
+class _Cells:
+    """Turns values into cells for one sheet. The two date styles are made once per sheet and shared
+    by every date cell (a style assigned per cell costs openpyxl a lookup in the workbook's style
+    tables each time); every other value goes in bare, and openpyxl writes it with one reused cell."""
+
+    def __init__(self, sheet: Any, yes_no: tuple[str, str]) -> None:
+        self.sheet = sheet
+        self.yes_no = yes_no
+        self.date_style = self._style_of(sheet, DATE_FORMAT)
+        self.datetime_style = self._style_of(sheet, DATETIME_FORMAT)
+
+    @staticmethod
+    def _style_of(sheet: Any, number_format: str) -> Any:
+        template = WriteOnlyCell(sheet)
+        template.number_format = number_format
+        return template._style  # type: ignore[attr-defined]  # StyleableObject's array, not in the stubs
+
+    def _dated(self, value: Any, style: Any) -> Any:
+        cell = WriteOnlyCell(self.sheet, value=value)
+        cell._style = style  # type: ignore[attr-defined]  # shared; openpyxl only reads it
         return cell
-    if isinstance(value, dt.datetime):
-        value = value.date()
-    if isinstance(value, dt.date):
-        # A real date cell, not text (ecosystem.md §b.7); openpyxl's stubs omit `date`.
-        cell = WriteOnlyCell(sheet, value=value)  # type: ignore[arg-type]
-        cell.number_format = DATE_FORMAT
-        return cell
-    if isinstance(value, bool):
-        return yes_no[0] if value else yes_no[1]
-    if isinstance(value, (int, float)):
-        return value
-    if isinstance(value, Decimal):
-        return float(value)
-    if isinstance(value, (list, tuple)):
-        value = "、".join(str(v) for v in value)
-    return safe_text(str(value))
+
+    def __call__(self, value: Any, kind: Kind) -> Any:
+        if value is None or value == "":
+            return None
+        if type(value) is str:  # the common case first
+            return clean_text(value)
+        if kind == "datetime" and isinstance(value, dt.datetime):
+            if value.tzinfo is not None:
+                value = timezone.localtime(value).replace(tzinfo=None)
+            return self._dated(value, self.datetime_style)
+        if isinstance(value, dt.datetime):
+            # The day as the office reckons it: 07:00 in Beijing is still the previous day in UTC.
+            value = (timezone.localtime(value) if value.tzinfo is not None else value).date()
+        if isinstance(value, dt.date):
+            return self._dated(value, self.date_style)  # a real date cell, not text (§b.7)
+        if isinstance(value, bool):
+            return self.yes_no[0] if value else self.yes_no[1]
+        if isinstance(value, (int, float)):
+            return value
+        if isinstance(value, Decimal):
+            return float(value)
+        if isinstance(value, (list, tuple)):
+            value = "、".join(str(v) for v in value)
+        return clean_text(str(value))
 
 
 def _header_cells(sheet: Any, headers: Sequence[str]) -> list[Any]:
@@ -148,10 +180,14 @@ class SheetPart(Generic[T]):
     heading: Sequence[str] = field(default_factory=list)
 
 
-def write_workbook(parts: Sequence[SheetPart[Any]], *, filename: str) -> SheetFile:
-    """Write the parts, row by row, into a temporary file; the count is of the first part's rows."""
+def write_workbook(
+    parts: Sequence[SheetPart[Any]], *, filename: str, progress: RowProgress | None = None
+) -> SheetFile:
+    """Write the parts, row by row, into a temporary file; the count is of the first part's rows.
+    `progress(rows written so far)` is called every PROGRESS_EVERY rows and after each part."""
     workbook = Workbook(write_only=True)
     counts: list[int] = []
+    written = 0
     yes_no = (_("是"), _("否"))  # translated once, not once per cell
     for part in parts:
         sheet = workbook.create_sheet(part.title[:31])
@@ -165,11 +201,18 @@ def write_workbook(parts: Sequence[SheetPart[Any]], *, filename: str) -> SheetFi
             title.alignment = Alignment(vertical="center")
             sheet.append([title])
         sheet.append(_header_cells(sheet, [c.header for c in part.columns]))
+        cells = _Cells(sheet, yes_no)
+        getters = [(column.value, column.kind) for column in part.columns]
         count = 0
         for row in part.rows:
-            sheet.append([_cell(sheet, column.value(row), column.kind, yes_no) for column in part.columns])
+            sheet.append([cells(value(row), kind) for value, kind in getters])
             count += 1
+            if progress is not None and count % PROGRESS_EVERY == 0:
+                progress(written + count)
+        written += count
         counts.append(count)
+        if progress is not None:
+            progress(written)
     if not parts:
         workbook.create_sheet(_("空"))
     spooled = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES, suffix=".xlsx")  # noqa: SIM115
@@ -185,9 +228,12 @@ def write_sheet(
     title: str,
     filename: str,
     heading: Sequence[str] = (),
+    progress: RowProgress | None = None,
 ) -> SheetFile:
     """One sheet of `rows` under `columns` (a list export)."""
-    return write_workbook([SheetPart(title, columns, rows, list(heading))], filename=filename)
+    return write_workbook(
+        [SheetPart(title, columns, rows, list(heading))], filename=filename, progress=progress
+    )
 
 
 def filter_details(params: Mapping[str, Any], allowed: Iterable[str]) -> dict[str, str]:

@@ -163,3 +163,32 @@ def test_dates_in_the_forms_offices_write_them():
 
 def test_row_error_reads_as_chinese():
     assert str(RowError(3, "编号", "必须填写")) == "第 3 行「编号」：必须填写"
+
+
+def test_progress_hears_the_rows_written(monkeypatch):
+    monkeypatch.setattr("tongxin.core.sheets.PROGRESS_EVERY", 2)
+    heard: list[int] = []
+    rows = ({"name": f"第{i}行", "day": None, "n": i, "tags": ""} for i in range(5))
+    sheet = write_sheet(COLUMNS, rows, title="进度", filename="进度.xlsx", progress=heard.append)
+    assert sheet.rows == 5
+    assert heard == [2, 4, 5]
+
+
+def test_control_characters_xml_cannot_hold_are_dropped_not_fatal():
+    rows = [{"name": "甲\x0b乙\x01", "day": dt.date(2025, 1, 5), "n": 1, "tags": ["\x00=丙"]}]
+    sheet = write_sheet(COLUMNS, rows, title="字符", filename="字符.xlsx")
+    ws = load_workbook(io.BytesIO(sheet.read())).active
+    assert ws is not None
+    assert ws["A2"].value == "甲乙"
+    assert ws["D2"].value == "'=丙"  # still escaped once the stray character is gone
+    assert ws["B2"].number_format == DATE_FORMAT
+
+
+def test_a_date_column_shows_the_local_day_of_an_aware_datetime():
+    early = dt.datetime(2026, 1, 11, 23, 30, tzinfo=dt.UTC)  # 2026-01-12 07:30 in Beijing
+    sheet = write_sheet(
+        COLUMNS, [{"name": "甲", "day": early, "n": 1, "tags": ""}], title="日", filename="日.xlsx"
+    )
+    ws = load_workbook(io.BytesIO(sheet.read())).active
+    assert ws is not None
+    assert ws["B2"].value.date() == dt.date(2026, 1, 12)
