@@ -267,7 +267,15 @@ FILE_GENERATORS: list[str] = [
     "tongxin.documents.generators.duty_circular",
     "tongxin.documents.generators.duty_report",
     "tongxin.documents.generators.work_report_figures",
+    # List exports above EXPORT_INLINE_MAX_ROWS rows (tongxin.files.exports)
+    "tongxin.proposals.exports.list_generator",
+    "tongxin.proposals.exports.review_desk_generator",
+    "tongxin.opinions.exports.list_generator",
+    "tongxin.meetings.exports.attendance_generator",
+    "tongxin.members.roster.roster_generator",
 ]
+# A list export of more rows than this is made in the background instead of in the request.
+EXPORT_INLINE_MAX_ROWS = env_int("EXPORT_INLINE_MAX_ROWS", 5000)
 FILE_RETENTION_DAYS = env_int("FILE_RETENTION_DAYS", 30)
 FILE_MAX_ACTIVE_PER_USER = env_int("FILE_MAX_ACTIVE_PER_USER", 5)
 

@@ -3,15 +3,18 @@ meeting's attendance sheet. Same queries as the pages; every export is in the se
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongxin.audit.services import export_record
-from tongxin.core.errors import Forbidden
-from tongxin.core.sheets import SheetColumn, SheetFile, filter_details, write_sheet
+from tongxin.core.errors import Forbidden, NotFound
+from tongxin.core.sheets import RowProgress, SheetColumn, SheetFile, filter_details, write_sheet
+from tongxin.files.exports import ListExport
 
 from . import access, queries
 from .models import Attendance, Meeting
@@ -80,9 +83,15 @@ ATTENDANCE_COLUMNS: tuple[SheetColumn[Attendance], ...] = (
 )
 
 
-def attendance_export(*, actor: Any, meeting: Meeting, request: HttpRequest | None = None) -> SheetFile:
+def _can_export_attendance(actor: Any, meeting: Meeting) -> bool:
+    return bool(access.can_read_all_meetings(actor) or meeting.organiser_head_id == actor.pk)
+
+
+def attendance_export(
+    *, actor: Any, meeting: Meeting, request: HttpRequest | None = None, progress: RowProgress | None = None
+) -> SheetFile:
     """One meeting's attendance sheet, for the office and the organiser (who see it on the page)."""
-    if not (access.can_read_all_meetings(actor) or meeting.organiser_head_id == actor.pk):
+    if not _can_export_attendance(actor, meeting):
         raise Forbidden(_("只有会务人员可以导出出席情况。"))
     sheet = write_sheet(
         ATTENDANCE_COLUMNS,
@@ -90,6 +99,7 @@ def attendance_export(*, actor: Any, meeting: Meeting, request: HttpRequest | No
         title=_("出席情况"),
         heading=[meeting.title],
         filename=f"{_('出席情况')}-{meeting.pk}-{_stamp()}.xlsx",
+        progress=progress,
     )
     export_record(
         actor=actor,
@@ -98,3 +108,33 @@ def attendance_export(*, actor: Any, meeting: Meeting, request: HttpRequest | No
         rows=sheet.rows,
     )
     return sheet
+
+
+def _attendance_meeting(actor: Any, params: Mapping[str, Any]) -> Meeting:
+    """The meeting page's lookup (404 when `actor` may not see it) and the sheet's access rule."""
+    try:
+        pk = int(str(params.get("meeting")))
+    except ValueError:
+        raise NotFound(_("会议不存在。")) from None
+    meeting = access.get_meeting_for_user(actor, pk)
+    if not _can_export_attendance(actor, meeting):
+        raise Forbidden(_("只有会务人员可以导出出席情况。"))
+    return meeting
+
+
+def _attendance_write(
+    actor: Any, cleaned: dict[str, Any], request: HttpRequest | None, progress: RowProgress | None
+) -> SheetFile:
+    meeting = _attendance_meeting(actor, cleaned)
+    return attendance_export(actor=actor, meeting=meeting, request=request, progress=progress)
+
+
+# The meeting page's 导出出席情况: streamed, or a background file above EXPORT_INLINE_MAX_ROWS.
+ATTENDANCE = ListExport(
+    kind="meetings.attendance",
+    label=gettext_lazy("会议出席情况"),
+    clean=lambda actor, params: {"meeting": _attendance_meeting(actor, params).pk},
+    count=lambda actor, cleaned: Attendance.objects.filter(meeting_id=cleaned["meeting"]).count(),
+    write=_attendance_write,
+)
+attendance_generator = ATTENDANCE.generator

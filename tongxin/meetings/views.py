@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -23,6 +24,7 @@ from tongxin.core.errors import Conflict, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.files.exports import export_response
 from tongxin.members.models import Membership
 from tongxin.org.models import ActivityGroup, Sector, SpecialCommittee
 
@@ -107,11 +109,9 @@ def meeting_list_export(request: HttpRequest) -> FileResponse:
 @signed_in_view
 @never_cache
 @require_GET
-def attendance_export(request: HttpRequest, pk: int) -> FileResponse:
-    """One meeting's attendance sheet as .xlsx (audited)."""
-    user = _user(request)
-    meeting = access.get_meeting_for_user(user, pk)
-    return exports.attendance_export(actor=user, meeting=meeting, request=request).response()
+def attendance_export(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """One meeting's attendance sheet as .xlsx (audited); a large one is made in the background."""
+    return export_response(request, exports.ATTENDANCE, {"meeting": pk})
 
 
 @signed_in_view

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from operator import itemgetter
 from typing import Any
@@ -22,6 +22,7 @@ from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -36,7 +37,9 @@ from tongxin.core.sheets import (
 )
 from tongxin.core.sheets import (
     RowErrors,
+    RowProgress,
     SheetColumn,
+    SheetFile,
     date_value,
     file_error,
     header_columns,
@@ -44,9 +47,11 @@ from tongxin.core.sheets import (
     unescape_text,
     write_sheet,
 )
+from tongxin.files.exports import ListExport
 from tongxin.org.models import ActivityGroup, ParticipatingUnit, Sector, SpecialCommittee, Term
 
 from . import access
+from .forms import RosterFilterForm
 from .masking import mask_phone
 from .models import Membership, Person
 from .queries import RosterFilters, members_visible_to, roster_filter, roster_rows
@@ -174,14 +179,16 @@ def _row_values(membership: Membership, *, full_phone: bool) -> list[Any]:
     ]
 
 
-def roster_export(
+def roster_sheet(
     *,
     actor: User,
     filters: RosterFilters,
     include_full_phone: bool = False,
     request: HttpRequest | None = None,
-) -> ExportFile:
-    """The filtered roster as .xlsx, masked unless an allowed role asked for full numbers; audited."""
+    progress: RowProgress | None = None,
+) -> SheetFile:
+    """The filtered roster as .xlsx in a temporary file, masked unless an allowed role asked for full
+    numbers; audited (with the full-number flag: each reveal is logged)."""
     if not access.can_export_roster(actor):
         raise Forbidden(_("您的角色不能导出委员名册。"))
     if include_full_phone and not access.can_export_full_phones(actor):
@@ -200,16 +207,77 @@ def roster_export(
     ]
     # iterator() with a chunk size keeps memory flat for a national-size roster (performance.md P11).
     values = (_row_values(m, full_phone=include_full_phone) for m in rows.iterator(chunk_size=500))
-    sheet = write_sheet(columns, values, title=_("委员名册"), filename=filename)
-    count = sheet.rows
+    sheet = write_sheet(columns, values, title=_("委员名册"), filename=filename, progress=progress)
     security_event_record(
         kind=SecurityEvent.Kind.EXPORT,
         request=request,
         actor=actor,
         target="members.roster",
-        details={"rows": count, "full_phone": include_full_phone, "filters": filters.as_details()},
+        details={"rows": sheet.rows, "full_phone": include_full_phone, "filters": filters.as_details()},
     )
-    return ExportFile(content=sheet.read(), filename=filename, rows=count)
+    return sheet
+
+
+def roster_export(
+    *,
+    actor: User,
+    filters: RosterFilters,
+    include_full_phone: bool = False,
+    request: HttpRequest | None = None,
+) -> ExportFile:
+    """The filtered roster as .xlsx bytes (the API's export); see roster_sheet."""
+    sheet = roster_sheet(actor=actor, filters=filters, include_full_phone=include_full_phone, request=request)
+    try:
+        return ExportFile(content=sheet.read(), filename=sheet.filename, rows=sheet.rows)
+    finally:
+        sheet.file.close()
+
+
+def _roster_clean(actor: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The roster page's filter form (an invalid value is dropped, as on the page) and the export's
+    access rules; the term is pinned, so a file made later is of the term the page showed."""
+    if not access.can_export_roster(actor):
+        raise Forbidden(_("您的角色不能导出委员名册。"))
+    full_phone = str(params.get("full_phone") or "") == "1"
+    if full_phone and not access.can_export_full_phones(actor):
+        raise Forbidden(_("您的角色不能导出完整手机号码。"))
+    form = RosterFilterForm(params, committee_id=actor.committee_id)
+    form.is_valid()
+    cleaned = {name: str(value) for name, value in form.cleaned_data.items() if value not in (None, "")}
+    if form.selected_term is not None:
+        cleaned["term"] = str(form.selected_term.pk)
+    if full_phone:
+        cleaned["full_phone"] = "1"
+    return cleaned
+
+
+def _roster_filters(actor: Any, cleaned: dict[str, Any]) -> RosterFilters:
+    return RosterFilterForm(cleaned, committee_id=actor.committee_id).filters()
+
+
+def _roster_write(
+    actor: Any, cleaned: dict[str, Any], request: HttpRequest | None, progress: RowProgress | None
+) -> SheetFile:
+    return roster_sheet(
+        actor=actor,
+        filters=_roster_filters(actor, cleaned),
+        include_full_phone=cleaned.get("full_phone") == "1",
+        request=request,
+        progress=progress,
+    )
+
+
+# 导出名册: streamed, or a background file above EXPORT_INLINE_MAX_ROWS (files.exports).
+ROSTER = ListExport(
+    kind="members.roster",
+    label=gettext_lazy("委员名册"),
+    clean=_roster_clean,
+    count=lambda actor, cleaned: roster_filter(
+        members_visible_to(actor), _roster_filters(actor, cleaned)
+    ).count(),
+    write=_roster_write,
+)
+roster_generator = ROSTER.generator
 
 
 def roster_template(*, actor: User, term: Term, request: HttpRequest | None = None) -> ExportFile:

@@ -19,6 +19,7 @@ from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.files.exports import export_response
 from tongxin.org.models import Term
 
 from . import access, queries, roster, services
@@ -309,16 +310,9 @@ def roster_import_view(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 @require_GET
 def roster_export_view(request: HttpRequest) -> HttpResponseBase:
-    """导出名册 (.xlsx) with the list's filters; full numbers only when ticked by an allowed role."""
-    user = _user(request)
-    form = RosterFilterForm(request.GET, committee_id=user.committee_id)
-    export = roster.roster_export(
-        actor=user,
-        filters=form.filters(),
-        include_full_phone=request.GET.get("full_phone") == "1",
-        request=request,
-    )
-    return _xlsx(export)
+    """导出名册 (.xlsx) with the list's filters; full numbers only when ticked by an allowed role; a
+    large roster is made in the background (files.exports)."""
+    return export_response(request, roster.ROSTER, request.GET)
 
 
 @signed_in_view

@@ -4,18 +4,30 @@ issues with the pages' filters. Every export is in the security log."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import export_record, security_event_record
 from tongxin.core.errors import Forbidden, Invalid
-from tongxin.core.sheets import SheetColumn, SheetFile, SheetPart, filter_details, write_sheet, write_workbook
+from tongxin.core.sheets import (
+    RowProgress,
+    SheetColumn,
+    SheetFile,
+    SheetPart,
+    filter_details,
+    write_sheet,
+    write_workbook,
+)
+from tongxin.files.exports import ListExport
 
 from . import access, queries
+from .forms import FilterForm
 from .models import BulletinIssue, OpinionReport
 
 
@@ -111,11 +123,15 @@ REPORT_COLUMNS: tuple[SheetColumn[OpinionReport], ...] = (
 
 
 def opinion_list_export(
-    *, actor: Any, filters: dict[str, Any], request: HttpRequest | None = None
+    *,
+    actor: Any,
+    filters: dict[str, Any],
+    request: HttpRequest | None = None,
+    progress: RowProgress | None = None,
 ) -> SheetFile:
     """The report list as the page shows it to `actor` (same query and filters, every page; the
     急事急报 block above the list included), audited."""
-    if not (access.can_report(actor) or access.sees_whole_committee(actor)):
+    if not _can_export_list(actor):
         raise Forbidden(_("您无权查看社情民意信息。"))
     qs = queries.with_list_data(queries.opinion_filter(actor, filters)).order_by("pk")
     sheet = write_sheet(
@@ -123,6 +139,7 @@ def opinion_list_export(
         qs.iterator(chunk_size=CHUNK),
         title=_("社情民意信息"),
         filename=f"{_('社情民意信息')}-{timezone.localdate():%Y%m%d}.xlsx",
+        progress=progress,
     )
     export_record(
         actor=actor,
@@ -132,6 +149,34 @@ def opinion_list_export(
         filters=filter_details(filters, LIST_FILTERS),
     )
     return sheet
+
+
+def _can_export_list(actor: Any) -> bool:
+    return bool(access.can_report(actor) or access.sees_whole_committee(actor))
+
+
+def _list_clean(actor: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The list page's access rule and filter form (views.opinion_list)."""
+    if not _can_export_list(actor):
+        raise Forbidden(_("您无权查看社情民意信息。"))
+    return FilterForm(params).filters()
+
+
+def _list_write(
+    actor: Any, cleaned: dict[str, Any], request: HttpRequest | None, progress: RowProgress | None
+) -> SheetFile:
+    return opinion_list_export(actor=actor, filters=cleaned, request=request, progress=progress)
+
+
+# The list page's 导出: streamed, or a background file above EXPORT_INLINE_MAX_ROWS (files.exports).
+OPINION_LIST = ListExport(
+    kind="opinions.list",
+    label=gettext_lazy("社情民意信息列表"),
+    clean=_list_clean,
+    count=lambda actor, cleaned: queries.opinion_filter(actor, cleaned).count(),
+    write=_list_write,
+)
+list_generator = OPINION_LIST.generator
 
 
 ISSUE_COLUMNS: tuple[SheetColumn[BulletinIssue], ...] = (

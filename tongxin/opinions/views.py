@@ -9,6 +9,7 @@ from typing import Any, cast
 from django import forms
 from django.contrib import messages
 from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +23,7 @@ from tongxin.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFo
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.files.exports import export_response
 
 from . import access, exports, queries, services
 from .forms import (
@@ -77,12 +79,10 @@ def opinion_list(request: HttpRequest) -> HttpResponse:
 @signed_in_view
 @never_cache
 @require_GET
-def opinion_list_export(request: HttpRequest) -> FileResponse:
-    """The list as .xlsx with the page's filters, every page of it (audited)."""
-    user = _user(request)
-    return exports.opinion_list_export(
-        actor=user, filters=FilterForm(request.GET).filters(), request=request
-    ).response()
+def opinion_list_export(request: HttpRequest) -> HttpResponseBase:
+    """The list as .xlsx with the page's filters, every page of it (audited); a large one is made in
+    the background (files.exports)."""
+    return export_response(request, exports.OPINION_LIST, request.GET)
 
 
 @signed_in_view

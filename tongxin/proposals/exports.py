@@ -7,21 +7,32 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tongxin.audit.services import export_record
-from tongxin.core.errors import Forbidden
-from tongxin.core.sheets import SheetColumn, SheetFile, SheetPart, filter_details, write_sheet, write_workbook
+from tongxin.core.errors import Forbidden, Invalid, NotFound
+from tongxin.core.sheets import (
+    RowProgress,
+    SheetColumn,
+    SheetFile,
+    SheetPart,
+    filter_details,
+    write_sheet,
+    write_workbook,
+)
+from tongxin.files.exports import ListExport
 
 from . import access, queries
-from .models import Assignment, ExcellentNomination, KeyProposal
+from .models import Assignment, ExcellentNomination, KeyProposal, Proposal
 from .services.config import settings_for
 from .workflow import State
 
 # The filters of the list page (views.proposal_list reads the same keys).
 LIST_FILTERS = ("text", "state", "session", "unit")
-CHUNK = 500
 
 
 def _stamp() -> str:
@@ -43,13 +54,13 @@ LIST_COLUMNS: tuple[SheetColumn[dict[str, Any]], ...] = (
 
 
 def _summaries(user: Any, qs: Any) -> Iterator[dict[str, Any]]:
-    conf = settings_for(user.committee_id)
-    # iterator(chunk_size) prefetches per chunk: queries grow with chunks, not with rows.
-    for p in queries.with_list_data(qs).order_by("pk").iterator(chunk_size=CHUNK):
-        yield queries.summary(p, conf)
+    # The list rows as plain values (queries.list_export_rows): queries grow with chunks, not rows.
+    return queries.list_export_rows(qs, settings_for(user.committee_id))
 
 
-def proposal_list_export(*, actor: Any, params: Mapping[str, Any], request: Any = None) -> SheetFile:
+def proposal_list_export(
+    *, actor: Any, params: Mapping[str, Any], request: Any = None, progress: RowProgress | None = None
+) -> SheetFile:
     """The proposal list exactly as the page shows it to `actor` (same query, same filters, every page)."""
     if not access.is_business_user(actor):
         raise Forbidden(_("您的角色不能导出提案。"))
@@ -59,6 +70,7 @@ def proposal_list_export(*, actor: Any, params: Mapping[str, Any], request: Any 
         _summaries(actor, qs),
         title=_("提案"),
         filename=f"{_('提案列表')}-{_stamp()}.xlsx",
+        progress=progress,
     )
     export_record(
         actor=actor,
@@ -70,18 +82,48 @@ def proposal_list_export(*, actor: Any, params: Mapping[str, Any], request: Any 
     return sheet
 
 
-def review_desk_export(*, actor: Any, session_id: int | None, request: Any = None) -> SheetFile:
+def _list_clean(actor: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    if not access.is_business_user(actor):
+        raise Forbidden(_("您的角色不能导出提案。"))
+    cleaned = {k: str(params[k]).strip() for k in LIST_FILTERS if params.get(k) not in (None, "")}
+    queries.proposal_filter(actor, cleaned)  # a wrong filter is refused now, not in the worker
+    return cleaned
+
+
+def _list_write(
+    actor: Any, cleaned: dict[str, Any], request: HttpRequest | None, progress: RowProgress | None
+) -> SheetFile:
+    return proposal_list_export(actor=actor, params=cleaned, request=request, progress=progress)
+
+
+# The list page's 导出: streamed, or a background file above EXPORT_INLINE_MAX_ROWS (files.exports).
+PROPOSAL_LIST = ListExport(
+    kind="proposals.list",
+    label=gettext_lazy("提案列表"),
+    clean=_list_clean,
+    count=lambda actor, cleaned: queries.proposal_filter(actor, cleaned).count(),
+    write=_list_write,
+)
+list_generator = PROPOSAL_LIST.generator
+
+
+def _review_queue(actor: Any, session_id: int | None) -> QuerySet[Proposal]:
+    qs = access.proposals_visible_to(actor).filter(state=State.SUBMITTED)
+    return qs.filter(session_id=session_id) if session_id is not None else qs
+
+
+def review_desk_export(
+    *, actor: Any, session_id: int | None, request: Any = None, progress: RowProgress | None = None
+) -> SheetFile:
     """审查台's queue (submitted proposals of the session) as .xlsx, every page of it."""
     if not access.can_use_review_desk(actor):
         raise Forbidden(_("只有提案工作人员可以导出审查台。"))
-    qs = access.proposals_visible_to(actor).filter(state=State.SUBMITTED)
-    if session_id is not None:
-        qs = qs.filter(session_id=session_id)
     sheet = write_sheet(
         LIST_COLUMNS,
-        _summaries(actor, qs),
+        _summaries(actor, _review_queue(actor, session_id)),
         title=_("审查台"),
         filename=f"{_('待审查提案')}-{_stamp()}.xlsx",
+        progress=progress,
     )
     export_record(
         actor=actor,
@@ -91,6 +133,40 @@ def review_desk_export(*, actor: Any, session_id: int | None, request: Any = Non
         filters={"session": session_id} if session_id else {},
     )
     return sheet
+
+
+def _review_clean(actor: Any, params: Mapping[str, Any]) -> dict[str, Any]:
+    """The desk's access rule and its session picker (views._session_id): a session of the
+    committee's, by default the newest."""
+    if not access.can_use_review_desk(actor):
+        raise Forbidden(_("只有提案工作人员可以导出审查台。"))
+    sessions = queries.session_choices(actor.committee_id)
+    raw = params.get("session")
+    if raw in (None, ""):
+        return {"session": sessions[0].pk if sessions else None}
+    try:
+        wanted = int(str(raw))
+    except ValueError:
+        raise Invalid(_("会议参数有误。"), {"session": [_("须为整数。")]}) from None
+    if not any(s.pk == wanted for s in sessions):
+        raise NotFound(_("会议不存在。"))
+    return {"session": wanted}
+
+
+def _review_write(
+    actor: Any, cleaned: dict[str, Any], request: HttpRequest | None, progress: RowProgress | None
+) -> SheetFile:
+    return review_desk_export(actor=actor, session_id=cleaned["session"], request=request, progress=progress)
+
+
+REVIEW_DESK = ListExport(
+    kind="proposals.review_desk",
+    label=gettext_lazy("待审查提案"),
+    clean=_review_clean,
+    count=lambda actor, cleaned: _review_queue(actor, cleaned["session"]).count(),
+    write=_review_write,
+)
+review_desk_generator = REVIEW_DESK.generator
 
 
 ASSIGNMENT_COLUMNS: tuple[SheetColumn[dict[str, Any]], ...] = (

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Mapping
+from collections import defaultdict
+from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
 
@@ -155,6 +156,69 @@ def summary(p: Proposal, conf: ProposalSettings) -> dict[str, Any]:
         "submitted_at": p.submitted_at,
         "updated_at": p.updated_at,
     }
+
+
+# The fields of `summary` that a list export writes.
+EXPORT_FIELDS = (
+    "number_display",
+    "title",
+    "state_label",
+    "is_key",
+    "proposer_names",
+    "units",
+    "category_name",
+    "submitted_at",
+)
+
+
+def list_export_rows(
+    qs: QuerySet[Proposal], conf: ProposalSettings, *, chunk: int = 2000
+) -> Iterator[dict[str, Any]]:
+    """The EXPORT_FIELDS of `summary` for every proposal of `qs`, by id, read as plain values: one
+    query for the proposals and two per `chunk` for proposers and units. A 100,000-row export spent
+    most of its time building model instances (five per row) and translating labels per row."""
+    states = {value: str(label) for value, label in State.choices}
+    roles = {value: str(label) for value, label in Assignment.Role.choices}
+    rows = qs.order_by("pk").values_list(
+        "pk", "number", "title", "state", "is_key", "category__name", "submitted_at"
+    )
+    batch: list[tuple[Any, ...]] = []
+    for row in rows.iterator(chunk_size=chunk):
+        batch.append(row)
+        if len(batch) == chunk:
+            yield from _export_batch(batch, conf, states, roles)
+            batch = []
+    if batch:
+        yield from _export_batch(batch, conf, states, roles)
+
+
+def _export_batch(
+    batch: list[tuple[Any, ...]], conf: ProposalSettings, states: dict[str, str], roles: dict[str, str]
+) -> Iterator[dict[str, Any]]:
+    ids = [row[0] for row in batch]
+    names: defaultdict[int, list[str]] = defaultdict(list)
+    proposers = Proposer.objects.filter(
+        proposal_id__in=ids, status__in=(Proposer.Status.CONFIRMED, Proposer.Status.INVITED)
+    ).order_by("proposal_id", "position", "id")
+    for proposal_id, name in proposers.values_list("proposal_id", "person__name"):
+        names[proposal_id].append(name)
+    units: defaultdict[int, list[str]] = defaultdict(list)
+    assignments = Assignment.objects.filter(proposal_id__in=ids, is_active=True).order_by(
+        "proposal_id", "role", "id"
+    )
+    for proposal_id, unit, role in assignments.values_list("proposal_id", "unit__name", "role"):
+        units[proposal_id].append(f"{unit}（{roles.get(role, role)}）")
+    for pk, number, title, state, is_key, category, submitted_at in batch:
+        yield {
+            "number_display": display_number(number, conf.number_format),
+            "title": title,
+            "state_label": states.get(state, state),
+            "is_key": is_key,
+            "proposer_names": names.get(pk, []),
+            "units": units.get(pk, []),
+            "category_name": category,
+            "submitted_at": submitted_at,
+        }
 
 
 # --- Detail ---------------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
 from tongxin.core.sheets import SheetRejected
+from tongxin.files.exports import export_response
 
 from . import access, exports, queries, services
 from .forms import (
@@ -95,11 +96,8 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_list_export(request: HttpRequest) -> HttpResponseBase:
     """The list as .xlsx with the page's filters, every page of it (audited)."""
-    user = _user(request)
-    _require(access.is_business_user(user))
-    params = {k: v for k, v in request.GET.items() if k in exports.LIST_FILTERS}
     try:
-        return exports.proposal_list_export(actor=user, params=params, request=request).response()
+        return export_response(request, exports.PROPOSAL_LIST, request.GET)
     except Invalid as exc:
         messages.error(request, exc.message)
         return redirect("proposals:list")
@@ -633,12 +631,9 @@ def due_export(request: HttpRequest) -> FileResponse:
 @signed_in_view
 @never_cache
 @require_GET
-def review_export(request: HttpRequest) -> FileResponse:
+def review_export(request: HttpRequest) -> HttpResponseBase:
     """审查台 as .xlsx: the session's whole queue, not only the page shown (audited)."""
-    user = _user(request)
-    _require(access.can_use_review_desk(user))
-    session_id = _session_id(request, queries.session_choices(user.committee_id))
-    return exports.review_desk_export(actor=user, session_id=session_id, request=request).response()
+    return export_response(request, exports.REVIEW_DESK, request.GET)
 
 
 @signed_in_view
