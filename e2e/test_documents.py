@@ -1,6 +1,8 @@
 """Official documents in a real browser: the proposal office opens the 交办会 page, presses
 "生成交办通知", watches the file being made and downloads a .docx whose text carries the session's
-figures; the /documents/ index and the settings page fit a 320 px phone, also in the 长辈版."""
+figures, then opens the session's proposals dashboard and downloads its .xlsx, whose figures are the
+notice's (issue 6: the same queries behind every number); the /documents/ index and the settings page
+fit a 320 px phone, also in the 长辈版."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import io
 
 import docx
 import pytest
+from openpyxl import load_workbook
 
 from conftest import PASSWORD
 
@@ -51,6 +54,20 @@ def test_office_generates_and_downloads_the_assignment_notice(world, open_page, 
     text = "\n".join(p.text for p in document.paragraphs)
     assert f"共收到提案{totals['received']}件，经审查，立案{totals['filed_after_merge']}件" in text
     assert f"已交办{totals['assigned']}件" in text
+
+    # The same session on the dashboard: the funnel's first figures are the notice's, on the page and in
+    # the .xlsx the office downloads.
+    page.goto(f"/dashboards/proposals/?session={world.session.pk}")
+    page.wait_for_selector("[data-chart].is-drawn canvas")
+    funnel = page.locator("#table-funnel tbody tr")
+    assert funnel.first.locator("td").inner_text() == str(totals["received"])
+    shot(page, "documents-dashboard-session")
+    with page.expect_download() as info:
+        page.get_by_role("link", name="导出 .xlsx").click()
+    sheet_path = tmp_path / "dashboard.xlsx"
+    info.value.save_as(sheet_path)
+    book = load_workbook(io.BytesIO(sheet_path.read_bytes()))
+    assert book.worksheets[0]["B2"].value == totals["received"]
     assert not page.csp_errors
 
 
