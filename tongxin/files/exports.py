@@ -31,9 +31,10 @@ from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect
 from django.utils.functional import Promise
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
-from tongxin.core.errors import Conflict, Forbidden
+from tongxin.core.errors import Conflict, Forbidden, Invalid
 from tongxin.core.sheets import RowProgress, SheetFile
 
 from .generators import XLSX, Generator, Produced, Progress
@@ -67,6 +68,8 @@ class ListExport:
     clean: Clean
     count: Count
     write: Write
+    # The URL name of the list page, where a refused filter (Invalid) is shown; else the referring page.
+    page: str = ""
 
     @property
     def generator(self) -> Generator:
@@ -104,7 +107,11 @@ def export_response(request: HttpRequest, export: ListExport, params: Mapping[st
     from . import services  # the services import the task queue; the view needs them only here
 
     actor = request.user
-    cleaned = export.clean(actor, params)
+    try:
+        cleaned = export.clean(actor, params)
+    except Invalid as exc:  # a filter no page would send: say so on the list, never a 500
+        messages.error(request, exc.message)
+        return redirect(export.page or _referrer(request))
     total = export.count(actor, cleaned)
     if total <= inline_max_rows():
         return export.write(actor, cleaned, request, None).response()
@@ -119,3 +126,12 @@ def export_response(request: HttpRequest, export: ListExport, params: Mapping[st
         % {"total": total, "limit": inline_max_rows()},
     )
     return redirect("files:detail", file.pk)
+
+
+def _referrer(request: HttpRequest) -> str:
+    back = request.META.get("HTTP_REFERER", "")
+    if url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return str(back)
+    return "/"

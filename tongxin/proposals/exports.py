@@ -103,6 +103,7 @@ PROPOSAL_LIST = ListExport(
     clean=_list_clean,
     count=lambda actor, cleaned: queries.proposal_filter(actor, cleaned).count(),
     write=_list_write,
+    page="proposals:list",
 )
 list_generator = PROPOSAL_LIST.generator
 
@@ -165,6 +166,7 @@ REVIEW_DESK = ListExport(
     clean=_review_clean,
     count=lambda actor, cleaned: _review_queue(actor, cleaned["session"]).count(),
     write=_review_write,
+    page="proposals:review",
 )
 review_desk_generator = REVIEW_DESK.generator
 

@@ -96,11 +96,7 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def proposal_list_export(request: HttpRequest) -> HttpResponseBase:
     """The list as .xlsx with the page's filters, every page of it (audited)."""
-    try:
-        return export_response(request, exports.PROPOSAL_LIST, request.GET)
-    except Invalid as exc:
-        messages.error(request, exc.message)
-        return redirect("proposals:list")
+    return export_response(request, exports.PROPOSAL_LIST, request.GET)
 
 
 # --- Writing ------------------------------------------------------------------------------------------

@@ -185,3 +185,14 @@ def test_export_rows_are_the_pages_summaries(world, django_assert_max_num_querie
     assert proposals[0].title in [row["title"] for row in expected]
     with django_assert_max_num_queries(7):  # 3 per chunk of 2: proposals are fetched as one stream
         assert list(queries.list_export_rows(qs, conf, chunk=2)) == expected
+
+
+def test_a_refused_filter_is_shown_on_the_list_not_a_500(world, client_for):
+    client = client_for(world.zhang_min)
+    response = client.get("/proposals/review/export/", {"session": "abc"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("proposals:review")
+    assert "会议参数有误。" in client.get(response["Location"]).content.decode()
+    response = client.get("/proposals/export/", {"state": "nonsense"})
+    assert response["Location"] == reverse("proposals:list")
+    assert not GeneratedFile.objects.exists()
