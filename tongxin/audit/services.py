@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
 from tongxin.core.errors import Forbidden, Invalid
+from tongxin.core.sheets import SheetFile, template_workbook
 
 from . import access
 from .export_xlsx import security_events_xlsx
@@ -86,6 +89,83 @@ def export_record(
         target=target,
         details={"filters": filters or {}, "rows": rows},
     )
+
+
+class ImportRecord:
+    """The security-log entry of one import in progress (see `import_record`)."""
+
+    def __init__(self, *, actor: Any, target: str, request: HttpRequest | None, details: dict[str, Any]):
+        self.actor = actor
+        self.target = target
+        self.request = request
+        self.details = details
+
+    def succeeded(self, **counts: Any) -> SecurityEvent:
+        """Log the import as done, with its counts; call it inside the import's transaction."""
+        return security_event_record(
+            kind=SecurityEvent.Kind.IMPORT,
+            request=self.request,
+            actor=self.actor,
+            target=self.target,
+            details={**self.details, **counts},
+        )
+
+
+@contextmanager
+def import_record(
+    *, actor: Any, target: str, details: dict[str, Any], request: HttpRequest | None = None
+) -> Iterator[ImportRecord]:
+    """Audit one import (ecosystem.md C9): the body calls `.succeeded(**counts)` when it has written
+    everything; an `Invalid` leaving the body is logged as a failure (with the number of row errors, 1
+    for a refused file, and the code) and raised again. `details` (the file's name) go in both."""
+    record = ImportRecord(actor=actor, target=target, request=request, details=details)
+    try:
+        yield record
+    except Invalid as exc:
+        security_event_record(
+            kind=SecurityEvent.Kind.IMPORT,
+            request=request,
+            actor=actor,
+            outcome=SecurityEvent.Outcome.FAILURE,
+            target=target,
+            details={**details, "errors": len(getattr(exc, "errors", [])) or 1, "code": exc.code},
+        )
+        raise
+
+
+class TemplateColumn(Protocol):
+    """A column of an import template: its header, width, and what it takes."""
+
+    @property
+    def header(self) -> str: ...
+    @property
+    def width(self) -> int: ...
+    @property
+    def note(self) -> Any: ...
+
+
+def template_download(
+    columns: Sequence[TemplateColumn],
+    *,
+    title: str,
+    filename: str,
+    actor: Any,
+    target: str,
+    details: dict[str, Any],
+    request: HttpRequest | None = None,
+) -> SheetFile:
+    """An empty import template (tongxin.core.sheets.template_workbook), its download logged."""
+    sheet = template_workbook(
+        [(c.header, c.width, str(c.note)) for c in columns], title=title, filename=filename
+    )
+    security_event_record(
+        kind=SecurityEvent.Kind.DOWNLOAD,
+        request=request,
+        actor=actor,
+        target=target,
+        details=details,
+    )
+    return sheet
 
 
 def security_log_export(*, actor: Any, filters: EventFilter, request: HttpRequest | None = None) -> bytes:

@@ -30,7 +30,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tongxin.accounts.models import User
 from tongxin.audit.models import SecurityEvent
-from tongxin.audit.services import security_event_record
+from tongxin.audit.services import import_record, security_event_record
 from tongxin.core.errors import Forbidden, Invalid
 from tongxin.core.sheets import (
     RowError as RowError,  # re-exported: the views report rows with it
@@ -40,6 +40,7 @@ from tongxin.core.sheets import (
     RowProgress,
     SheetColumn,
     SheetFile,
+    SheetRejected,
     date_value,
     file_error,
     header_columns,
@@ -126,18 +127,12 @@ LIST_SEPARATORS = re.compile(r"[、，,;；]")
 MAX_ROWS = 5000
 
 
-class RosterRejected(Invalid):
+class RosterRejected(SheetRejected):
     """The file was read, but some rows are wrong; nothing was imported. Carries the row report."""
 
     def __init__(self, errors: list[RowError]) -> None:
         message = _("导入文件中有 %(n)d 处错误，未导入任何委员。请改正后重新导入。") % {"n": len(errors)}
-        super().__init__(message, {"rows": [str(e) for e in errors]}, code="invalid_roster")
-        self.errors = errors
-
-    def as_dict(self) -> dict[str, object]:
-        data = super().as_dict()
-        data["errors"] = [{"row": e.row, "column": e.column, "message": e.message} for e in self.errors]
-        return data
+        super().__init__(errors, message, code="invalid_roster")
 
 
 @dataclass(frozen=True)
@@ -515,7 +510,9 @@ def roster_import(
     """Import a term's roster from .xlsx: every row valid and imported, or nothing (one transaction)."""
     require_roster_manager(actor, term)
     filename = str(getattr(upload, "name", "") or "")[:100]
-    try:
+    with import_record(
+        actor=actor, target=f"org.Term:{term.pk}", details={"file": filename}, request=request
+    ) as record:
         parsed, errors = _parse(term, upload)
         _check_duplicates(term, parsed, errors)
         if errors:
@@ -544,21 +541,5 @@ def roster_import(
                 created += 1
                 reused += row.person is not None
             result = ImportResult(rows=len(parsed), created=created, reused_people=reused)
-            security_event_record(
-                kind=SecurityEvent.Kind.IMPORT,
-                request=request,
-                actor=actor,
-                target=f"org.Term:{term.pk}",
-                details={"file": filename, "rows": result.rows, "created": created, "reused_people": reused},
-            )
-    except Invalid as exc:
-        security_event_record(
-            kind=SecurityEvent.Kind.IMPORT,
-            request=request,
-            actor=actor,
-            outcome=SecurityEvent.Outcome.FAILURE,
-            target=f"org.Term:{term.pk}",
-            details={"file": filename, "errors": len(getattr(exc, "errors", [])) or 1, "code": exc.code},
-        )
-        raise
+            record.succeeded(rows=result.rows, created=created, reused_people=reused)
     return result

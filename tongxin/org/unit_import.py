@@ -18,8 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tongxin.audit.models import SecurityEvent
-from tongxin.audit.services import security_event_record
+from tongxin.audit.services import import_record, template_download
 from tongxin.core.errors import Invalid
 from tongxin.core.sheets import (
     RowError,
@@ -31,7 +30,6 @@ from tongxin.core.sheets import (
     header_columns,
     is_blank_row,
     read_rows,
-    template_workbook,
     text_value,
 )
 
@@ -97,19 +95,15 @@ def handling_unit_template(
 ) -> SheetFile:
     """The empty import sheet for handling units, with what each column takes (audited download)."""
     access.require_manage(actor, "handling_unit", committee.pk)
-    sheet = template_workbook(
-        [(c.header, c.width, str(c.note)) for c in UNIT_COLUMNS],
+    return template_download(
+        UNIT_COLUMNS,
         title=_("承办单位"),
         filename=f"{_('承办单位导入模板')}.xlsx",
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.DOWNLOAD,
-        request=request,
         actor=actor,
+        request=request,
         target="org.handling_unit_template",
         details={"committee": committee.pk},
     )
-    return sheet
 
 
 @dataclass
@@ -234,7 +228,8 @@ def handling_units_import(
     """Import handling units from .xlsx into `committee`: every row valid and written, or nothing."""
     access.require_manage(actor, "handling_unit", committee.pk)
     filename = str(getattr(upload, "name", "") or "")[:100]
-    try:
+    target = f"org.Committee:{committee.pk}:handling_units"
+    with import_record(actor=actor, target=target, details={"file": filename}, request=request) as record:
         parsed, errors = _parse(upload)
         if errors:
             raise SheetRejected(
@@ -262,21 +257,5 @@ def handling_units_import(
                     _("导入文件中有 %(n)d 处错误，未导入任何单位。请改正后重新导入。") % {"n": len(errors)},
                 )
             result = UnitImportResult(rows=len(parsed), created=created, updated=updated, contacts=contacts)
-            security_event_record(
-                kind=SecurityEvent.Kind.IMPORT,
-                request=request,
-                actor=actor,
-                target=f"org.Committee:{committee.pk}:handling_units",
-                details={"file": filename, "rows": result.rows, "created": created, "updated": updated},
-            )
-    except Invalid as exc:
-        security_event_record(
-            kind=SecurityEvent.Kind.IMPORT,
-            request=request,
-            actor=actor,
-            outcome=SecurityEvent.Outcome.FAILURE,
-            target=f"org.Committee:{committee.pk}:handling_units",
-            details={"file": filename, "errors": len(getattr(exc, "errors", [])) or 1, "code": exc.code},
-        )
-        raise
+            record.succeeded(rows=result.rows, created=created, updated=updated)
     return result

@@ -33,9 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from tongxin.audit.models import SecurityEvent
-from tongxin.audit.services import security_event_record
-from tongxin.core.errors import Forbidden, Invalid
+from tongxin.audit.services import import_record, template_download
+from tongxin.core.errors import Forbidden
 from tongxin.core.numerals import chinese_number
 from tongxin.core.sheets import (
     RowError,
@@ -48,7 +47,6 @@ from tongxin.core.sheets import (
     header_columns,
     is_blank_row,
     read_rows,
-    template_workbook,
     text_value,
 )
 from tongxin.members.models import Membership
@@ -451,7 +449,10 @@ def proposals_import_history(
 
     `rows` are (row number for the report, {Chinese header: cell value}) as in HISTORY_COLUMNS."""
     _require_office(actor, committee)
-    try:
+    target = f"proposals.history:{committee.pk}"
+    with import_record(
+        actor=actor, target=target, details={"source": source[:100]}, request=request
+    ) as record:
         if not rows:
             raise file_error(_("文件中没有提案数据。"))
         if len(rows) > MAX_ROWS:
@@ -480,27 +481,7 @@ def proposals_import_history(
             result = HistoryImportResult(
                 rows=len(checked), created=len(checked), replies=replies, matched_proposers=matched
             )
-            security_event_record(
-                kind=SecurityEvent.Kind.IMPORT,
-                request=request,
-                actor=actor,
-                target=f"proposals.history:{committee.pk}",
-                details={"source": source[:100], "rows": result.rows, "replies": replies, "matched": matched},
-            )
-    except Invalid as exc:
-        security_event_record(
-            kind=SecurityEvent.Kind.IMPORT,
-            request=request,
-            actor=actor,
-            outcome=SecurityEvent.Outcome.FAILURE,
-            target=f"proposals.history:{committee.pk}",
-            details={
-                "source": source[:100],
-                "errors": len(getattr(exc, "errors", [])) or 1,
-                "code": exc.code,
-            },
-        )
-        raise
+            record.succeeded(rows=result.rows, replies=replies, matched=matched)
     return result
 
 
@@ -546,22 +527,14 @@ def proposals_history_sheet_import(
     """Read an .xlsx of historical proposals (HISTORY_COLUMNS) and import it all or nothing."""
     _require_office(actor, committee)
     filename = str(getattr(upload, "name", "") or "")[:100]
-    try:
+    target = f"proposals.history:{committee.pk}"
+    # A file that cannot be read is logged here; its rows are logged by proposals_import_history.
+    with import_record(actor=actor, target=target, details={"source": filename}, request=request):
         lines = read_rows(upload, max_bytes=settings.ROSTER_MAX_BYTES * 4)
         columns = header_columns(
             lines, known=HEADERS, required=REQUIRED, anchor="案由", aliases=HEADER_ALIASES
         )
         rows = [(n, cells_by_header(values, columns)) for n, values in lines if not is_blank_row(values)]
-    except Invalid as exc:
-        security_event_record(
-            kind=SecurityEvent.Kind.IMPORT,
-            request=request,
-            actor=actor,
-            outcome=SecurityEvent.Outcome.FAILURE,
-            target=f"proposals.history:{committee.pk}",
-            details={"source": filename, "code": exc.code},
-        )
-        raise
     return proposals_import_history(
         actor=actor, committee=committee, rows=rows, source=filename, request=request
     )
@@ -572,16 +545,12 @@ def proposals_history_template(
 ) -> SheetFile:
     """The empty sheet for historical proposals, with what each column takes (audited download)."""
     _require_office(actor, committee)
-    sheet = template_workbook(
-        [(c.header, c.width, str(c.note)) for c in HISTORY_COLUMNS],
+    return template_download(
+        HISTORY_COLUMNS,
         title=_("历史提案"),
         filename=f"{_('历史提案导入模板')}.xlsx",
-    )
-    security_event_record(
-        kind=SecurityEvent.Kind.DOWNLOAD,
-        request=request,
         actor=actor,
+        request=request,
         target="proposals.history_template",
         details={"committee": committee.pk},
     )
-    return sheet
