@@ -11,7 +11,9 @@ bomb, magic bytes); the header line is found by a column every row must have; Ch
 their common aliases) map to columns; problems are collected as `RowError(row, column, message)` so
 that an import can answer with one Chinese report and write nothing (all or nothing).
 
-Auditing stays with the caller (each app's `exports.py`), which knows the target and the filters.
+Auditing stays with the caller (each app's `exports.py`), which knows the target and the filters;
+imports and template downloads are logged through `tongxin.audit.services.import_record` and
+`template_download`. An import page hands its form to `import_page_submit` for the row report.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from decimal import Decimal
 from typing import IO, Any, Generic, Literal, TypeVar
 
 from django.core.files.base import File
-from django.http import FileResponse
+from django.http import FileResponse, HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -437,3 +439,41 @@ def template_workbook(
         ],
         filename=filename,
     )
+
+
+# --- Import pages ------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPage(Generic[T]):
+    """What an import page shows after its form: the import's result, or the row report (a rejected
+    sheet) with the page's status."""
+
+    result: T | None = None
+    report: list[RowError] = field(default_factory=list)
+    status: int = 200
+
+
+def import_page_submit(request: HttpRequest, form: Any, run: Callable[[File[Any]], T]) -> ImportPage[T]:
+    """An import page's POST: a valid form's uploaded `file` goes to `run` (the import service); a
+    rejected sheet gives the row report and its message above the form, any other `Invalid` its
+    messages beside the fields (or above the form). A GET shows the empty form."""
+    page: ImportPage[T] = ImportPage()
+    if request.method != "POST":
+        return page
+    if not form.is_valid():
+        page.status = 422
+        return page
+    try:
+        page.result = run(form.cleaned_data["file"])
+    except SheetRejected as exc:
+        page.report, page.status = exc.errors, exc.status
+        form.add_error(None, exc.message)
+    except Invalid as exc:
+        if not exc.fields:
+            form.add_error(None, exc.message)
+        for name, messages in exc.fields.items():
+            for message in messages:
+                form.add_error(name if name in form.fields else None, message)
+        page.status = exc.status
+    return page

@@ -19,6 +19,7 @@ from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
+from tongxin.core.sheets import import_page_submit
 from tongxin.files.exports import export_response
 from tongxin.org.models import Term
 
@@ -285,26 +286,15 @@ def roster_import_view(request: HttpRequest) -> HttpResponse:
     if not access.can_manage_memberships(user):
         raise Forbidden(_("您无权导入委员名册。"))
     form = ImportForm(request.POST or None, request.FILES or None, committee_id=user.committee_id)
-    result = None
-    report: list[roster.RowError] = []
-    status = 200
-    if request.method == "POST" and form.is_valid():
+
+    def run(upload: Any) -> roster.ImportResult:
         term = form.selected_term()
         assert term is not None  # the form only accepts the committee's terms
-        try:
-            result = roster.roster_import(
-                actor=user, term=term, upload=form.cleaned_data["file"], request=request
-            )
-        except roster.RosterRejected as exc:
-            report, status = exc.errors, exc.status
-            form.add_error(None, exc.message)
-        except Invalid as exc:
-            add_service_errors(form, exc)
-            status = exc.status
-    elif request.method == "POST":
-        status = 422
-    context = {"form": form, "result": result, "report": report}
-    return render(request, "members/import.html", context, status=status)
+        return roster.roster_import(actor=user, term=term, upload=upload, request=request)
+
+    page = import_page_submit(request, form, run)
+    context = {"form": form, "result": page.result, "report": page.report}
+    return render(request, "members/import.html", context, status=page.status)
 
 
 @signed_in_view

@@ -29,7 +29,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tongxin.core.errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.pagination import keyset_page, parse_after
-from tongxin.core.sheets import SheetRejected
+from tongxin.core.sheets import import_page_submit
 
 from . import access, exports, presets, queries, services, unit_import
 from .entities import ENTITIES, Entity, entity_of
@@ -312,28 +312,21 @@ def handling_unit_import(request: HttpRequest) -> HttpResponse:
     committee = _committee_param(request)
     access.require_manage(request.user, "handling_unit", committee.pk)
     form = UnitImportForm(request.POST or None, request.FILES or None)
-    result, report, status = None, [], 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = unit_import.handling_units_import(
-                actor=_actor(request), committee=committee, upload=form.cleaned_data["file"], request=request
-            )
-        except SheetRejected as exc:
-            report, status = exc.errors, exc.status
-            form.add_error(None, exc.message)
-        except Invalid as exc:
-            _show_errors(form, exc)
-            status = exc.status
-    elif request.method == "POST":
-        status = 422
+    page = import_page_submit(
+        request,
+        form,
+        lambda upload: unit_import.handling_units_import(
+            actor=_actor(request), committee=committee, upload=upload, request=request
+        ),
+    )
     context = {
         "form": form,
-        "result": result,
-        "report": report,
+        "result": page.result,
+        "report": page.report,
         "committee": committee,
         "scope": _scope(committee, request),
     }
-    return render(request, "org/unit_import.html", context, status=status)
+    return render(request, "org/unit_import.html", context, status=page.status)
 
 
 @org_page

@@ -22,7 +22,7 @@ from tongxin.core.errors import DomainError, Forbidden, Invalid, NotFound
 from tongxin.core.htmx import render_page_or_partial
 from tongxin.core.http import signed_in_view
 from tongxin.core.pagination import keyset_page, parse_after, parse_limit
-from tongxin.core.sheets import SheetRejected
+from tongxin.core.sheets import import_page_submit
 from tongxin.files.exports import export_response
 
 from . import access, exports, queries, services
@@ -559,22 +559,15 @@ def history_import(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     _require(access.can_use_review_desk(user))
     form = HistoryImportForm(request.POST or None, request.FILES or None)
-    result, report, status = None, [], 200
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = history.proposals_history_sheet_import(
-                actor=user, committee=user.committee, upload=form.cleaned_data["file"], request=request
-            )
-        except SheetRejected as exc:
-            report, status = exc.errors, exc.status
-            form.add_error(None, exc.message)
-        except Invalid as exc:
-            add_service_errors(form, exc)
-            status = exc.status
-    elif request.method == "POST":
-        status = 422
-    context = {"form": form, "result": result, "report": report}
-    return render(request, "proposals/history_import.html", context, status=status)
+    page = import_page_submit(
+        request,
+        form,
+        lambda upload: history.proposals_history_sheet_import(
+            actor=user, committee=user.committee, upload=upload, request=request
+        ),
+    )
+    context = {"form": form, "result": page.result, "report": page.report}
+    return render(request, "proposals/history_import.html", context, status=page.status)
 
 
 @signed_in_view

@@ -8,7 +8,9 @@ import io
 import zipfile
 
 import pytest
+from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import RequestFactory
 from openpyxl import Workbook, load_workbook
 
 from tongxin.core.errors import Invalid
@@ -16,9 +18,11 @@ from tongxin.core.sheets import (
     DATE_FORMAT,
     RowError,
     SheetColumn,
+    SheetRejected,
     cells_by_header,
     date_value,
     header_columns,
+    import_page_submit,
     read_rows,
     safe_text,
     text_value,
@@ -192,3 +196,64 @@ def test_a_date_column_shows_the_local_day_of_an_aware_datetime():
     ws = load_workbook(io.BytesIO(sheet.read())).active
     assert ws is not None
     assert ws["B2"].value.date() == dt.date(2026, 1, 12)
+
+
+class _UploadForm(forms.Form):
+    file = forms.FileField()
+    name = forms.CharField(required=False)
+
+
+def _submit(method: str, run, *, with_file: bool = True):
+    factory = RequestFactory()
+    data: dict[str, object] = {"name": "x"}
+    if with_file:
+        data["file"] = _upload([["名称"], ["甲"]])
+    request = factory.post("/", data=data) if method == "POST" else factory.get("/")
+    form = _UploadForm(request.POST or None, request.FILES or None)
+    return form, import_page_submit(request, form, run)
+
+
+def test_import_page_get_shows_the_empty_form_and_runs_nothing():
+    form, page = _submit("GET", lambda upload: pytest.fail("ran on GET"))
+    assert (page.result, page.report, page.status, form.is_bound) == (None, [], 200, False)
+
+
+def test_import_page_passes_the_upload_and_keeps_the_result():
+    _form, page = _submit("POST", lambda upload: upload.name)
+    assert (page.result, page.report, page.status) == ("a.xlsx", [], 200)
+
+
+def test_import_page_without_a_file_is_422_and_runs_nothing():
+    form, page = _submit("POST", lambda upload: pytest.fail("ran"), with_file=False)
+    assert page.status == 422
+    assert "file" in form.errors
+
+
+def test_import_page_shows_the_row_report_of_a_rejected_sheet():
+    errors = [RowError(2, "名称", "必须填写")]
+
+    def run(upload):
+        raise SheetRejected(errors, "有 1 处错误")
+
+    form, page = _submit("POST", run)
+    assert (page.result, page.report, page.status) == (None, errors, 422)
+    assert form.non_field_errors() == ["有 1 处错误"]
+
+
+def test_import_page_puts_service_messages_beside_their_fields_or_above():
+    def run(upload):
+        raise Invalid("有误", {"name": ["名称有误"], "other": ["别的"]})
+
+    form, page = _submit("POST", run)
+    assert page.status == 422
+    assert form.errors["name"] == ["名称有误"]
+    assert form.non_field_errors() == ["别的"]
+
+
+def test_import_page_shows_a_message_without_fields_above_the_form():
+    def run(upload):
+        raise Invalid("文件有误")
+
+    form, page = _submit("POST", run)
+    assert page.status == 422
+    assert form.non_field_errors() == ["文件有误"]
