@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 from django.utils import timezone
 
 from tongxin.accounts.models import User
@@ -538,10 +539,8 @@ def proposals_bulk_create(
     states = [s for s, _w in mix]
     weights = [w for _s, w in mix]
     at = at or timezone.now()
-    number = (
-        Proposal.objects.filter(session=session).order_by("-number").values_list("number", flat=True).first()
-        or 0
-    )
+    # Max, not order_by("-number").first(): PostgreSQL sorts the unnumbered (NULL) rows first when descending.
+    number = Proposal.objects.filter(session=session).aggregate(top=Max("number"))["top"] or 0
     done = 0
     while done < count:
         n = min(batch, count - done)
