@@ -22,6 +22,21 @@ from django.test import Client
 from django.utils import timezone
 
 PASSWORD = "Tongxin#2026persona"
+# Every persona of the world below, in the order the access matrices list them.
+PERSONAS = [
+    "wang_wei",
+    "li_na",
+    "sun_li",
+    "zhang_min",
+    "liu_yang",
+    "chen_jing",
+    "zhao_lei",
+    "zhou_qiang",
+    "sysadmin",
+    "secadmin",
+    "auditadmin",
+    "outsider",
+]
 
 
 @dataclass

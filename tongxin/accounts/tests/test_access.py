@@ -9,24 +9,9 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
+from conftest import PASSWORD, PERSONAS
 from tongxin.accounts import access
 from tongxin.audit.models import SecurityEvent
-
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 
 # (method, url template, personas allowed, status for them); {id} is 李娜's account in 城关区.
 PAGES = [

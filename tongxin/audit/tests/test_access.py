@@ -6,25 +6,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from conftest import PASSWORD
+from conftest import PASSWORD, PERSONAS
 from tongxin.audit import access
 from tongxin.audit.models import SecurityEvent
 from tongxin.audit.services import security_event_record
-
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 
 PAGES = ["/audit/", "/audit/?kind=login&outcome=success", "/audit/events/{id}/", "/audit/export/"]
 ENDPOINTS = ["/api/v1/audit/events", "/api/v1/audit/events/{id}", "/api/v1/audit/events/export"]

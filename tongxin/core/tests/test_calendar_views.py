@@ -10,24 +10,11 @@ import time_machine
 from django.test import Client
 from django.utils import timezone
 
+from conftest import PERSONAS
 from tongxin.audit.models import SecurityEvent
 from tongxin.core.models import CalendarDay
 from tongxin.core.queries import todos_for
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 EDITORS = {"zhang_min", "liu_yang", "chen_jing", "zhao_lei", "sysadmin"}
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import PERSONAS
 from tongxin.core.errors import DomainError, Forbidden, NotFound
 from tongxin.duties.tests.conftest import membership_of
 from tongxin.files.generators import generator_for
@@ -12,21 +13,6 @@ from tongxin.opinions.tests.factories import sent, submitted
 from tongxin.proposals.models import Assignment
 
 from .scenario import session_with_proposals
-
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 
 
 def allowed(user, kind, params) -> bool:

@@ -5,24 +5,12 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import PERSONAS
+
 from .conftest import membership_of
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 READERS = {"sun_li", "zhang_min", "liu_yang", "chen_jing", "zhao_lei"}
 MEMBERS = {"wang_wei", "li_na", "sun_li", "outsider"}
 

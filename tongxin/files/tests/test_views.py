@@ -6,24 +6,11 @@ import pytest
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
+from conftest import PERSONAS
 from tongxin.audit.models import SecurityEvent
 from tongxin.files.models import GeneratedFile
 from tongxin.files.services import file_generation_start
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 # Who may open zhang_min's file: she asked for it; the generator's check lets office staff and
 # leaders of the same committee ask for the same file; everyone else gets 404.
 OPENS = {"zhang_min", "liu_yang", "chen_jing", "zhao_lei", "sun_li"}

@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import pytest
 
+from conftest import PERSONAS
 from tongxin.meetings import services
 
 from .conftest import at
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 READERS = {"sun_li", "zhang_min", "liu_yang", "chen_jing", "zhao_lei"}
 INVITEES = {"wang_wei", "li_na", "sun_li"}
 MEMBERS = {"wang_wei", "li_na", "sun_li", "outsider"}

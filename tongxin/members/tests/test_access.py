@@ -5,25 +5,12 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from conftest import PERSONAS
 from tongxin.members import access
 from tongxin.members.queries import members_visible_to
 
 from .conftest import row, upload, xlsx_bytes
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 READERS = {"sun_li", "zhang_min", "liu_yang", "chen_jing", "zhao_lei", "sysadmin"}
 MANAGERS = {"zhao_lei", "sysadmin"}
 PHONE = {"zhang_min", "chen_jing", "zhao_lei"}  # settings.PHONE_VISIBLE_ROLES

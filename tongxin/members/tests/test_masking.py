@@ -8,6 +8,7 @@ import re
 
 import pytest
 
+from conftest import PERSONAS
 from tongxin.audit.models import SecurityEvent
 from tongxin.members.masking import mask_phone
 from tongxin.members.services import member_update
@@ -16,20 +17,6 @@ from .conftest import read_xlsx
 
 # An unmasked mainland mobile number anywhere in a response.
 MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 
 
 @pytest.mark.parametrize(

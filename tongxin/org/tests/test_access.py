@@ -14,23 +14,10 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from conftest import PERSONAS
 from tongxin.org import access
 from tongxin.org.entities import ENTITIES
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 READERS = {"sun_li", "zhang_min", "liu_yang", "chen_jing", "zhao_lei", "sysadmin"}
 MANAGERS = {
     "committee": {"sysadmin"},

@@ -9,6 +9,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from conftest import PERSONAS
 from tongxin.audit.models import SecurityEvent
 from tongxin.proposals.models import Assignment, Proposal
 from tongxin.proposals.workflow import State
@@ -17,20 +18,6 @@ from .factories import act, draft, joint_proposal, make_cast
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "wang_wei",
-    "li_na",
-    "sun_li",
-    "zhang_min",
-    "liu_yang",
-    "chen_jing",
-    "zhao_lei",
-    "zhou_qiang",
-    "sysadmin",
-    "secadmin",
-    "auditadmin",
-    "outsider",
-]
 
 # Committee pages: who may open them (everyone else 403; administrators do no business work).
 PAGES = {
