@@ -455,6 +455,15 @@ def _session_id(request: HttpRequest, sessions: list[Any]) -> int | None:
     return sessions[0].pk if sessions else None
 
 
+def _year(request: HttpRequest) -> int:
+    """The ?year= of the excellent-proposal pages: this year when absent or unreadable, within 2000–2100."""
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    return min(max(year, 2000), 2100)
+
+
 @signed_in_view
 @never_cache
 @require_GET
@@ -599,11 +608,7 @@ def excellent_export(request: HttpRequest) -> FileResponse:
     """优秀提案 of the year as .xlsx (audited)."""
     user = _user(request)
     _require(access.can_see_key_lists(user))
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = _year(request)
     return exports.excellent_list_export(actor=user, year=year, request=request).response()
 
 
@@ -658,11 +663,7 @@ def excellent_list(request: HttpRequest) -> HttpResponse:
     """优秀提案: the year's nominations and selections for the commendation."""
     user = _user(request)
     _require(access.can_see_key_lists(user))
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
-    year = min(max(year, 2000), 2100)
+    year = _year(request)
     data = queries.excellent_list(user, year=year)
     return render(request, "proposals/excellent.html", {"data": data, "year": year})
 
