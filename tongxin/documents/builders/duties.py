@@ -19,6 +19,7 @@ from tongxin.gongwen.spec import (
 
 from ..presets import Family
 from ..services import Resolved
+from .office import office_file
 from .wording import score, sentence
 
 
@@ -101,19 +102,14 @@ def duty_circular(texts: Resolved, data: DutyCircularInput) -> OfficialDocument:
         font_size_pt=10.5,
     )
     title = f"关于{data.year}年度委员履职考核得分情况的通报"
-    return OfficialDocument(
+    return office_file(
+        texts,
+        Family.DUTY_CIRCULAR,
         title=title,
         body=body,
-        issuer_mark=texts.issuers["office_mark"],
         doc_number=data.doc_number,
-        recipients=texts.recipients[Family.DUTY_CIRCULAR],
+        date=data.date,
         attachments=[Attachment(title=f"{data.year}年度委员履职考核得分表", blocks=[table])],
-        signature=Signature(issuer=texts.issuers["office_signature"], date=data.date),
-        cc=list(texts.cc[Family.DUTY_CIRCULAR]),
-        printer=texts.issuers["printer"],
-        print_date=data.date,
-        subject=title,
-        author=texts.issuers["office_signature"],
     )
 
 

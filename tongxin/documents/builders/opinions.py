@@ -12,12 +12,12 @@ from tongxin.gongwen.spec import (
     Heading,
     OfficialDocument,
     Paragraph,
-    Signature,
     Table,
 )
 
 from ..presets import Family
 from ..services import Resolved
+from .office import office_file
 from .wording import sentence
 
 
@@ -140,17 +140,12 @@ def opinion_circular(texts: Resolved, data: OpinionCircularInput) -> OfficialDoc
             Attachment(title=f"{data.year}年度社情民意信息报送采用情况（{dim['label']}）", blocks=[table])
         )
     title = f"关于{data.year}年度社情民意信息采纳情况的通报"
-    return OfficialDocument(
+    return office_file(
+        texts,
+        Family.OPINION_CIRCULAR,
         title=title,
         body=body,
-        issuer_mark=texts.issuers["office_mark"],
         doc_number=data.doc_number,
-        recipients=texts.recipients[Family.OPINION_CIRCULAR],
+        date=data.date,
         attachments=attachments,
-        signature=Signature(issuer=texts.issuers["office_signature"], date=data.date),
-        cc=list(texts.cc[Family.OPINION_CIRCULAR]),
-        printer=texts.issuers["printer"],
-        print_date=data.date,
-        subject=title,
-        author=texts.issuers["office_signature"],
     )

@@ -23,6 +23,7 @@ from tongxin.gongwen.spec import (
 
 from ..presets import Family
 from ..services import Resolved
+from .office import office_file
 from .wording import joined, percent, sentence, share
 
 
@@ -95,19 +96,14 @@ def assignment_notice(texts: Resolved, data: NoticeInput) -> OfficialDocument:
         font_size_pt=10.5,
     )
     title = f"关于交办{data.session_full}提案的通知"
-    return OfficialDocument(
+    return office_file(
+        texts,
+        Family.ASSIGNMENT_NOTICE,
         title=title,
         body=body,
-        issuer_mark=texts.issuers["office_mark"],
         doc_number=data.doc_number,
-        recipients=texts.recipients[Family.ASSIGNMENT_NOTICE],
+        date=data.date,
         attachments=[Attachment(title=f"{data.session_full}提案交办清单", blocks=[table])],
-        signature=Signature(issuer=texts.issuers["office_signature"], date=data.date),
-        cc=list(texts.cc[Family.ASSIGNMENT_NOTICE]),
-        printer=texts.issuers["printer"],
-        print_date=data.date,
-        subject=title,
-        author=texts.issuers["office_signature"],
     )
 
 
@@ -267,19 +263,14 @@ def proposal_circular(texts: Resolved, data: CircularInput) -> OfficialDocument:
         font_size_pt=10.5,
     )
     title = f"关于{data.scope}提案办理情况的通报"
-    return OfficialDocument(
+    return office_file(
+        texts,
+        Family.PROPOSAL_CIRCULAR,
         title=title,
         body=body,
-        issuer_mark=texts.issuers["office_mark"],
         doc_number=data.doc_number,
-        recipients=texts.recipients[Family.PROPOSAL_CIRCULAR],
+        date=data.date,
         attachments=[Attachment(title=f"{data.scope}提案承办单位办理情况统计表", blocks=[table])],
-        signature=Signature(issuer=texts.issuers["office_signature"], date=data.date),
-        cc=list(texts.cc[Family.PROPOSAL_CIRCULAR]),
-        printer=texts.issuers["printer"],
-        print_date=data.date,
-        subject=title,
-        author=texts.issuers["office_signature"],
     )
 
 
